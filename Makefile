@@ -1,0 +1,59 @@
+# salesbot — every workflow is one make target. Needs only python3 (3.11+) on Debian.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The openai-whisper engine is optional and needs PyTorch (CPU build); WHISPER=0 skips it.
+WHISPER ?= 1
+comma := ,
+EXTRAS := asr,charts,test$(if $(filter 1,$(WHISPER)),$(comma)whisper,)
+STAMP := $(VENV)/.installed-$(WHISPER)
+CONFIG ?= config.yaml
+PYTEST_ARGS ?=
+
+.PHONY: venv test demo lint format system-deps postgres migrate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(if $(filter 1,$(WHISPER)),$(BIN)/python -m pip install -q 'torch==2.13.0',)
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Browser tests drive Debian's Chromium (no browser download).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# The suite runs every database test on SQLite and on the local PostgreSQL.
+postgres:
+	@if ! $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+	  echo "starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	fi
+
+test: venv system-deps postgres
+	SALESBOT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: venv
+	$(BIN)/salesbot demo --config $(CONFIG)
+
+migrate: venv
+	$(BIN)/salesbot migrate --config $(CONFIG)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot cards handlers nlp scheduler storage
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""The narrow interface every platform adapter implements.
+
+An adapter verifies and parses what its platform sends, persists it to the inbox, answers the
+platform, and later delivers neutral replies. Nothing else: no business logic lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.clock import Clock
+    from bot.events import Event
+    from bot.metrics import Metrics
+    from bot.pipeline.inbox import Inbox
+    from bot.replies import Reply
+    from cards.store import CardStore
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Per-recipient limits the platform enforces (WeCom silently drops the excess)."""
+
+    per_minute: int
+    per_hour: int
+
+
+@dataclass(frozen=True)
+class Delivered:
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    after_s: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    reason: str
+
+
+DeliveryResult = Delivered | RetryLater | Undeliverable
+
+
+class MediaError(Exception):
+    """A platform file could not be fetched; ``message_zh`` is what the user is told."""
+
+    def __init__(self, reason: str, message_zh: str) -> None:
+        super().__init__(reason)
+        self.message_zh = message_zh
+
+
+class Channel(Protocol):
+    platform: str
+    name: str
+    rate_limit: RateLimit | None
+    max_text_bytes: int
+
+    def routes(self) -> list[web.RouteDef]: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, recipient: str, reply: Reply) -> DeliveryResult: ...
+
+    async def fetch_media(self, event: Event) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ChannelDeps:
+    """What every adapter may use; handed over by the app factory."""
+
+    inbox: Inbox
+    cards: CardStore
+    clock: Clock
+    metrics: Metrics
+    public_url: str

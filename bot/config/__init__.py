@@ -1,0 +1,6 @@
+"""Typed configuration: one YAML file validated once at startup, then passed around read-only."""
+
+from bot.config.loader import ConfigError, ConfigProblem, load_config, load_config_text
+from bot.config.models import AppConfig
+
+__all__ = ["AppConfig", "ConfigError", "ConfigProblem", "load_config", "load_config_text"]

@@ -1,0 +1,134 @@
+"""Cross-references pydantic cannot see: ids that must exist, names that must be unique."""
+
+from collections import Counter
+from collections.abc import Iterator
+
+from bot.config.crm import StageKind
+from bot.config.models import AppConfig
+from bot.config.org import Role
+
+Loc = tuple[str | int, ...]
+
+# Approver references in routes: a role resolved relative to the requester, or a person id.
+ROUTE_ROLES = {"supervisor", "director", "manager", "legal", "finance", "admin"}
+
+
+def _unique(items: list[str], loc_of: list[Loc], what: str) -> Iterator[tuple[Loc, str]]:
+    counts = Counter(items)
+    for item, loc in zip(items, loc_of, strict=True):
+        if counts[item] > 1:
+            yield loc, f"duplicate {what} '{item}'"
+
+
+def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
+    region_ids = {r.id for r in cfg.regions}
+    team_ids = {t.id for t in cfg.teams}
+    person_ids = {p.id for p in cfg.people}
+
+    yield from _unique(
+        [r.id for r in cfg.regions],
+        [("regions", i, "id") for i in range(len(cfg.regions))],
+        "region id",
+    )
+    yield from _unique(
+        [t.id for t in cfg.teams], [("teams", i, "id") for i in range(len(cfg.teams))], "team id"
+    )
+    yield from _unique(
+        [p.id for p in cfg.people],
+        [("people", i, "id") for i in range(len(cfg.people))],
+        "person id",
+    )
+    for key in ("wecom_userid", "dingtalk_staff_id"):
+        ids = [(i, getattr(p, key)) for i, p in enumerate(cfg.people) if getattr(p, key)]
+        yield from _unique([v for _, v in ids], [("people", i, key) for i, _ in ids], key)
+
+    for i, team in enumerate(cfg.teams):
+        if team.region not in region_ids:
+            yield ("teams", i, "region"), f"unknown region '{team.region}'"
+        if team.lead and team.lead not in person_ids:
+            yield ("teams", i, "lead"), f"unknown person '{team.lead}'"
+
+    by_id = {p.id: p for p in cfg.people}
+    for i, person in enumerate(cfg.people):
+        if person.team and person.team not in team_ids:
+            yield ("people", i, "team"), f"unknown team '{person.team}'"
+        if person.role is Role.rep and not person.team:
+            yield ("people", i, "team"), "a rep must belong to a team"
+        if person.supervisor:
+            if person.supervisor not in person_ids:
+                yield ("people", i, "supervisor"), f"unknown person '{person.supervisor}'"
+            elif _has_cycle(person.id, by_id):
+                yield ("people", i, "supervisor"), "the supervisor chain loops back to this person"
+
+    names = [s.name for s in cfg.funnel.stages]
+    yield from _unique(names, [("funnel", "stages", i, "name") for i in range(len(names))], "stage")
+    kinds = Counter(s.kind for s in cfg.funnel.stages)
+    if kinds[StageKind.won] != 1 or kinds[StageKind.lost] != 1:
+        yield ("funnel", "stages"), "needs exactly one won stage and one lost stage"
+    if kinds[StageKind.open] == 0:
+        yield ("funnel", "stages"), "needs at least one open stage"
+
+    for tid, template in cfg.approvals.items():
+        last = len(template.route) - 1
+        previous = 0.0
+        for i, rule in enumerate(template.route):
+            loc: Loc = ("approvals", tid, "route", i)
+            if rule.max_amount is None and i != last:
+                yield (*loc, "max_amount"), "only the last rule may leave max_amount open"
+            if rule.max_amount is not None:
+                if rule.max_amount <= previous:
+                    yield (*loc, "max_amount"), "must be larger than the rule before"
+                previous = rule.max_amount
+            for j, ref in enumerate(rule.approvers):
+                if ref not in ROUTE_ROLES and ref not in person_ids:
+                    yield (
+                        (*loc, "approvers", j),
+                        f"unknown approver '{ref}' (a role or a person id)",
+                    )
+
+    seen_paths: dict[str, Loc] = {}
+    for platform, apps in (("wecom", cfg.channels.wecom), ("dingtalk", cfg.channels.dingtalk)):
+        for i, app in enumerate(apps):
+            if not app.enabled:
+                continue
+            loc = ("channels", platform, i)
+            yield from _channel_fields(platform, app, loc)
+            serves_http = platform == "wecom" or getattr(app, "mode", "") == "http"
+            if serves_http:
+                if app.callback_path in seen_paths:
+                    yield (*loc, "callback_path"), f"path {app.callback_path} is used twice"
+                seen_paths[app.callback_path] = loc
+
+
+def _channel_fields(platform: str, app: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    required = (
+        ("corp_id", "secret", "token", "encoding_aes_key")
+        if platform == "wecom"
+        else ("app_key", "app_secret")
+    )
+    for key in required:
+        value = getattr(app, key)
+        text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        if not text:
+            yield (*loc, key), "required when the channel is enabled"
+    if platform == "wecom":
+        key = app.encoding_aes_key.get_secret_value()  # type: ignore[attr-defined]
+        if key and len(key) != 43:
+            yield (*loc, "encoding_aes_key"), "must be exactly 43 characters"
+        if not app.agent_id:  # type: ignore[attr-defined]
+            yield (*loc, "agent_id"), "required when the channel is enabled"
+
+
+def _has_cycle(start: str, by_id: dict[str, object]) -> bool:
+    # Only a chain that returns to ``start`` counts; a loop further up is reported on its members.
+    seen = {start}
+    current = getattr(by_id[start], "supervisor", None)
+    while current:
+        if current == start:
+            return True
+        if current in seen:
+            return False
+        seen.add(current)
+        person = by_id.get(current)
+        current = getattr(person, "supervisor", None) if person else None
+    return False

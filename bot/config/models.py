@@ -1,0 +1,64 @@
+"""The root configuration model and the small runtime sections."""
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+
+from bot.config.approvals import ApprovalTemplate
+from bot.config.base import Frozen
+from bot.config.channels import Channels
+from bot.config.crm import Funnel, Product
+from bot.config.incentives import Incentives
+from bot.config.org import Person, Region, Team
+from bot.config.schedule import Schedules
+
+
+class Database(Frozen):
+    url: str = "sqlite://var/salesbot.sqlite3"
+    media_dir: str = "var/media"
+
+
+class Server(Frozen):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str | None = None
+    link_secret: SecretStr = SecretStr("")
+
+
+class Pipeline(Frozen):
+    workers: int = Field(default=4, ge=1, le=64)
+    lease_seconds: float = Field(default=60, gt=0)
+    max_attempts: int = Field(default=4, ge=1)
+    poll_seconds: float = Field(default=1.0, gt=0)
+    drain_seconds: float = Field(default=20, ge=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+
+
+class Logging(Frozen):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "text"] = "json"
+
+
+class AppConfig(Frozen):
+    org_name: str = "销售团队"
+    timezone: str = "Asia/Shanghai"
+    database: Database = Database()
+    server: Server = Server()
+    pipeline: Pipeline = Pipeline()
+    logging: Logging = Logging()
+    regions: tuple[Region, ...] = ()
+    teams: tuple[Team, ...] = ()
+    people: tuple[Person, ...] = ()
+    funnel: Funnel = Funnel()
+    products: tuple[Product, ...] = ()
+    competitors: tuple[str, ...] = ()
+    lead_sources: tuple[str, ...] = ()
+    approvals: dict[str, ApprovalTemplate] = Field(default_factory=dict)
+    incentives: Incentives = Incentives()
+    schedules: Schedules = Schedules()
+    channels: Channels = Channels()
+    asr: dict[str, Any] = Field(default_factory=dict)
+    nlp: dict[str, Any] = Field(default_factory=dict)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)

@@ -1,0 +1,1 @@
+"""The durable message pipeline: inbox → workers → router → handlers → outbox → channels."""

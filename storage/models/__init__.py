@@ -1,0 +1,32 @@
+"""Tortoise models, one module per area; this package is the single tortoise app ``models``."""
+
+from storage.models.approvals import Approval, ApprovalAttachment, ApprovalStep
+from storage.models.audit import AuditLog
+from storage.models.cards import CardDelivery, CardInstance
+from storage.models.crm import Client, Contact, Deal, FollowUp, Media, StageHistory, Task
+from storage.models.incentives import CommissionLedger, IncentiveLedger
+from storage.models.org import Identity, Person, Team
+from storage.models.pipeline import InboxMessage, OutboxMessage
+
+__all__ = [
+    "Approval",
+    "ApprovalAttachment",
+    "ApprovalStep",
+    "AuditLog",
+    "CardDelivery",
+    "CardInstance",
+    "Client",
+    "CommissionLedger",
+    "Contact",
+    "Deal",
+    "FollowUp",
+    "Identity",
+    "InboxMessage",
+    "IncentiveLedger",
+    "Media",
+    "OutboxMessage",
+    "Person",
+    "StageHistory",
+    "Task",
+    "Team",
+]

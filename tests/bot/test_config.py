@@ -1,0 +1,133 @@
+"""Config: the example validates; bad config yields exact, located problems; secrets from env."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config, load_config_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (ROOT / "config.yaml").read_text(encoding="utf-8")
+
+
+def problems_of(text: str, env: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config_text(text, env=env or {})
+    return [str(p) for p in info.value.problems]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_example_config_is_valid_and_complete() -> None:
+    config = load_config(ROOT / "config.yaml", env={})
+    roles = {p.role.value for p in config.people}
+    assert {"rep", "supervisor", "director", "legal", "finance", "admin"} <= roles
+    assert len(config.teams) == 4 and len(config.regions) == 2
+    assert 10 <= len(config.people) <= 16
+    assert [s.name for s in config.funnel.stages] == ["首次接触", "需求确认", "方案演示", "报价谈判", "赢单", "输单"]
+    assert all(s.stall_days for s in config.funnel.open_stages)
+    assert config.database.url.startswith("sqlite://")
+
+
+def test_wrong_types_and_unknown_keys_are_reported_with_their_lines() -> None:
+    text = EXAMPLE.replace(
+        "{max_amount: 500000, approvers: [supervisor, manager]}",
+        "{max_amount: lots, approvers: [supervisor, manager]}",
+    ).replace("  workers: 4 ", "  wrokers: 4 ")
+    assert problems_of(text) == [
+        f"pipeline.wrokers: unknown key (check the spelling) (line {line_of(text, 'wrokers')})",
+        f"approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})",
+    ]
+
+
+def test_cross_references_are_checked() -> None:
+    text = (
+        EXAMPLE.replace("supervisor: zhao.lei, wecom_userid: LiNa", "supervisor: nobody, wecom_userid: LiNa")
+        .replace("{id: east-2, name: 华东二组, region: east,", "{id: east-2, name: 华东二组, region: north,")
+        .replace("{max_amount: 500000, approvers: [supervisor, manager]}", "{max_amount: 50000, approvers: [supervisor, bogus]}")
+    )
+    got = problems_of(text)
+    quote_line = line_of(text, "approvers: [supervisor, bogus]")
+    assert got == [
+        f"teams[1].region: unknown region 'north' (line {line_of(text, 'region: north')})",
+        f"people[7].supervisor: unknown person 'nobody' (line {line_of(text, 'supervisor: nobody')})",
+        f"approvals.quote.route[1].max_amount: must be larger than the rule before (line {quote_line})",
+        f"approvals.quote.route[1].approvers[1]: unknown approver 'bogus' (a role or a person id) (line {quote_line})",
+    ]
+
+
+def test_enabled_channel_needs_its_credentials_and_reads_them_from_env() -> None:
+    text = EXAMPLE.replace("enabled: ${WECOM_ENABLED:-false}", "enabled: true")
+    got = problems_of(text)
+    assert [p.split(":")[0] for p in got] == [
+        "channels.wecom.corp_id",
+        "channels.wecom.secret",
+        "channels.wecom.token",
+        "channels.wecom.encoding_aes_key",
+        "channels.wecom.agent_id",
+    ]
+    env = {
+        "WECOM_CORP_ID": "ww0000000000000001",
+        "WECOM_AGENT_ID": "1000002",
+        "WECOM_SECRET": "s" * 20,
+        "WECOM_TOKEN": "t" * 10,
+        "WECOM_AES_KEY": "k" * 43,
+    }
+    config = load_config_text(text, env=env)
+    app = config.channels.wecom[0]
+    assert app.agent_id == 1000002 and app.secret.get_secret_value() == "s" * 20
+    assert "s" * 20 not in repr(config)  # secrets never print
+
+
+def test_missing_env_variable_without_default_is_a_problem() -> None:
+    text = EXAMPLE.replace("${SALESBOT_LINK_SECRET:-}", "${SALESBOT_LINK_SECRET}")
+    assert problems_of(text) == [
+        f"server.link_secret: environment variable SALESBOT_LINK_SECRET is not set (line {line_of(text, 'link_secret:')})"
+    ]
+
+
+def test_duplicate_keys_and_ids_are_reported() -> None:
+    text = EXAMPLE.replace("  port: 8080\n", "  port: 8080\n  port: 9090\n").replace(
+        "{id: li.na, name: 李娜", "{id: zhang.wei, name: 李娜"
+    )
+    got = problems_of(text)
+    assert f"server.port: duplicate key (line {line_of(text, 'port: 9090')})" in got
+    assert any(p.startswith("people[7].id: duplicate person id 'zhang.wei'") for p in got)
+
+
+def test_supervisor_loop_is_found() -> None:
+    text = EXAMPLE.replace(
+        "{id: chen.zhiyuan, name: 陈志远, role: director,",
+        "{id: chen.zhiyuan, name: 陈志远, role: director, supervisor: zhang.wei,",
+    )
+    got = problems_of(text)
+    assert any(p.startswith("people[0].supervisor: the supervisor chain loops back") for p in got)
+
+
+def test_check_config_command(tmp_path: Path) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", str(ROOT / "config.yaml")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "配置正确" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    text = EXAMPLE.replace(
+        "{max_amount: 500000, approvers: [supervisor, manager]}",
+        "{max_amount: lots, approvers: [supervisor, manager]}",
+    )
+    bad.write_text(text, encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", str(bad)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert res.returncode == 1
+    assert (
+        f"  approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})"
+        in res.stderr.splitlines()
+    )

@@ -1,0 +1,53 @@
+"""Build a configured bot for tests: the real app with the recording test channel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.app import Runtime, build_runtime
+from bot.channels.base import Channel, ChannelDeps
+from bot.channels.testing import TestChannel
+from bot.clock import Clock
+from bot.config import AppConfig, load_config_text
+from bot.pipeline.router import Router
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_config(db_url: str, env: dict[str, str] | None = None, **pipeline: Any) -> AppConfig:
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url, **(env or {})})
+    settings = {"poll_seconds": 0.05, "drain_seconds": 5, **pipeline}
+    return config.model_copy(update={"pipeline": config.pipeline.model_copy(update=settings)})
+
+
+@dataclass
+class Harness:
+    runtime: Runtime
+    channel: TestChannel
+    client: TestClient | None = None
+
+    async def say(self, user: str, text: str, msg_id: str | None = None) -> bool:
+        return await self.channel.inject(self.channel.text_event(user, text, msg_id))
+
+
+def build_harness(
+    config: AppConfig,
+    *,
+    clock: Clock | None = None,
+    routers: Sequence[Router] | None = None,
+    more_channels: Sequence[Channel] = (),
+) -> Harness:
+    holder: dict[str, TestChannel] = {}
+
+    def extra(deps: ChannelDeps) -> list[Channel]:
+        holder["test"] = TestChannel(deps.inbox, deps.cards, deps.clock)
+        return [holder["test"], *more_channels]
+
+    runtime = build_runtime(config, clock=clock, routers=routers, extra_channels=extra)
+    return Harness(runtime, holder["test"])

@@ -1,0 +1,60 @@
+"""Run a real bot process for the crash and multi-replica tests.
+
+The app is the production one (pipeline, workers, outbox) with the test channel for ingress and a
+probe router whose handler records every execution in the audit log (a plain insert, so doing
+the work twice would show) and can be held mid-way by a file the test controls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.events import TextEvent
+from bot.logs import setup_logging
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
+from bot.pipeline.worker import worker_identity
+from bot.replies import Text
+from storage.models import AuditLog
+from tests.support.harness import build_harness, make_config
+
+
+def probe_router(hold_file: Path | None) -> Router:
+    router = Router("probe")
+
+    @router.on(TextEvent)
+    async def handle(ctx: Context, event: TextEvent) -> None:
+        me = worker_identity()
+        await AuditLog.create(at=ctx.event.time, actor=me, action="attempt", subject_type="msg",
+                              subject_id=event.msg_id)
+        if hold_file is not None and event.text.startswith("hold"):
+            while not hold_file.exists():  # the test kills us here, mid-handler
+                await asyncio.sleep(0.02)
+        await AuditLog.create(at=ctx.event.time, actor=me, action="handled", subject_type="msg",
+                              subject_id=event.msg_id)
+        ctx.reply(Text(f"done {event.text}"))
+
+    return router
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--lease", type=float, default=60)
+    parser.add_argument("--hold-file", type=Path)
+    args = parser.parse_args()
+    config = make_config(args.db, lease_seconds=args.lease, poll_seconds=0.1, workers=4)
+    setup_logging(config)
+    harness = build_harness(config, routers=[probe_router(args.hold_file)])
+    web.run_app(create_app(config, runtime=harness.runtime), host="127.0.0.1", port=args.port,
+                print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
