@@ -59,5 +59,7 @@ def sqlite_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
 @pytest.fixture
 async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:  # type: ignore[no-untyped-def]
     harness = build_harness(make_config(db_url))
-    harness.client = await aiohttp_client(create_app(harness.runtime.config, runtime=harness.runtime))
+    harness.client = await aiohttp_client(
+        create_app(harness.runtime.config, runtime=harness.runtime)
+    )
     yield harness

@@ -67,7 +67,7 @@ SUFFIXES = [
     "精密",
     "纺织",
 ]
-SURNAMES = ["王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"]
+SURNAMES = tuple("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗")
 GIVEN = [
     "伟",
     "芳",
@@ -168,6 +168,8 @@ def generate(config: AppConfig, *, clients: int, days: int, seed: int, now: date
         for _ in range(rng.randint(1, 3)):
             surname, title = rng.choice(SURNAMES), rng.choice(TITLES)
             contacts.append((surname + title, surname + rng.choice(GIVEN)))
+        # One display name per client: "王经理" must identify one person at that client.
+        unique = list({display: (display, full) for display, full in contacts}.values())
         out_clients.append(
             DemoClient(
                 name,
@@ -177,7 +179,7 @@ def generate(config: AppConfig, *, clients: int, days: int, seed: int, now: date
                 city,
                 industry,
                 rng.choice(sources),
-                list(dict.fromkeys(contacts)),
+                unique,
             )
         )
 
@@ -292,12 +294,13 @@ async def write(dataset: Dataset) -> None:
         )
 
 
-async def seed_demo(config: AppConfig, *, days: int, seed: int, now: datetime) -> int:
+async def seed_demo(config: AppConfig, db: Database, *, days: int, seed: int, now: datetime) -> int:
     """Write the demo history unless clients already exist; returns the clients written."""
     if await Client.exists():
         return 0
     dataset = generate(config, clients=len(CURATED), days=days, seed=seed, now=now)
-    await write(dataset)
+    async with db.transaction():  # all or nothing: a half-seeded database would be skipped later
+        await write(dataset)
     return len(dataset.clients)
 
 
@@ -309,7 +312,7 @@ def seed_demo_cli(config: AppConfig, *, days: int, seed: int) -> int:
         await db.open()
         try:
             await sync_org(config, db)
-            return await seed_demo(config, days=days, seed=seed, now=datetime.now(UTC))
+            return await seed_demo(config, db, days=days, seed=seed, now=datetime.now(UTC))
         finally:
             await db.close()
 

@@ -30,7 +30,14 @@ def test_example_config_is_valid_and_complete() -> None:
     assert {"rep", "supervisor", "director", "legal", "finance", "admin"} <= roles
     assert len(config.teams) == 4 and len(config.regions) == 2
     assert 10 <= len(config.people) <= 16
-    assert [s.name for s in config.funnel.stages] == ["首次接触", "需求确认", "方案演示", "报价谈判", "赢单", "输单"]
+    assert [s.name for s in config.funnel.stages] == [
+        "首次接触",
+        "需求确认",
+        "方案演示",
+        "报价谈判",
+        "赢单",
+        "输单",
+    ]
     assert all(s.stall_days for s in config.funnel.open_stages)
     assert config.database.url.startswith("sqlite://")
 
@@ -48,9 +55,17 @@ def test_wrong_types_and_unknown_keys_are_reported_with_their_lines() -> None:
 
 def test_cross_references_are_checked() -> None:
     text = (
-        EXAMPLE.replace("supervisor: zhao.lei, wecom_userid: LiNa", "supervisor: nobody, wecom_userid: LiNa")
-        .replace("{id: east-2, name: 华东二组, region: east,", "{id: east-2, name: 华东二组, region: north,")
-        .replace("{max_amount: 500000, approvers: [supervisor, manager]}", "{max_amount: 50000, approvers: [supervisor, bogus]}")
+        EXAMPLE.replace(
+            "supervisor: zhao.lei, wecom_userid: LiNa", "supervisor: nobody, wecom_userid: LiNa"
+        )
+        .replace(
+            "{id: east-2, name: 华东二组, region: east,",
+            "{id: east-2, name: 华东二组, region: north,",
+        )
+        .replace(
+            "{max_amount: 500000, approvers: [supervisor, manager]}",
+            "{max_amount: 50000, approvers: [supervisor, bogus]}",
+        )
     )
     got = problems_of(text)
     quote_line = line_of(text, "approvers: [supervisor, bogus]")
@@ -113,7 +128,9 @@ def test_supervisor_loop_is_found() -> None:
 def test_check_config_command(tmp_path: Path) -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "bot", "check-config", str(ROOT / "config.yaml")],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert ok.returncode == 0, ok.stderr
     assert "配置正确" in ok.stdout
@@ -124,7 +141,10 @@ def test_check_config_command(tmp_path: Path) -> None:
     )
     bad.write_text(text, encoding="utf-8")
     res = subprocess.run(
-        [sys.executable, "-m", "bot", "check-config", str(bad)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "bot", "check-config", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert res.returncode == 1
     assert (

@@ -58,10 +58,19 @@ async def db(db_url: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-def make_sender(db: Database, channel: ScriptedChannel, clock: ManualClock) -> tuple[Outbox, OutboxSender]:
+def make_sender(
+    db: Database, channel: ScriptedChannel, clock: ManualClock
+) -> tuple[Outbox, OutboxSender]:
     outbox = Outbox(db, clock)
-    sender = OutboxSender(outbox, {("test", "test"): channel}, clock, Metrics(),
-                          max_attempts=3, poll_seconds=0.05, drain_seconds=1)
+    sender = OutboxSender(
+        outbox,
+        {("test", "test"): channel},
+        clock,
+        Metrics(),
+        max_attempts=3,
+        poll_seconds=0.05,
+        drain_seconds=1,
+    )
     return outbox, sender
 
 
@@ -90,7 +99,12 @@ async def test_gives_up_after_max_attempts_and_on_permanent_errors(db: Database)
         script={"zhang.wei": [RetryLater(1, "busy")] * 3, "li.na": [Undeliverable("no such user")]}
     )
     outbox, sender = make_sender(db, channel, clock)
-    await outbox.add([OutgoingMessage(ADDR, Text("a"), "a"), OutgoingMessage(Address("test", "test", "li.na"), Text("b"), "b")])
+    await outbox.add(
+        [
+            OutgoingMessage(ADDR, Text("a"), "a"),
+            OutgoingMessage(Address("test", "test", "li.na"), Text("b"), "b"),
+        ]
+    )
     for _ in range(4):
         await sender.run_once()
         clock.advance(2)
@@ -134,6 +148,12 @@ async def test_rate_window_defers_when_full_and_sends_after_it_frees(db: Databas
     assert len(channel.delivered) == 2  # cards cannot merge: the third waits for the window
     clock.advance(61)
     await sender.run_once()
-    assert [r for _, r in channel.delivered] == [CardMessage("card-0"), CardMessage("card-1"), CardMessage("card-2")]
+    assert [r for _, r in channel.delivered] == [
+        CardMessage("card-0"),
+        CardMessage("card-1"),
+        CardMessage("card-2"),
+    ]
     row = await OutboxMessage.get(dedupe_key="c2")
-    assert row.status == SENT and row.attempts == 1  # waiting for the window is not a failed attempt
+    assert (
+        row.status == SENT and row.attempts == 1
+    )  # waiting for the window is not a failed attempt

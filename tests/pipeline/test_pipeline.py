@@ -35,13 +35,17 @@ def recording_router(calls: list[str], gate: asyncio.Event | None = None) -> Rou
 
 
 async def start(harness, aiohttp_client):  # type: ignore[no-untyped-def]
-    harness.client = await aiohttp_client(create_app(harness.runtime.config, runtime=harness.runtime))
+    harness.client = await aiohttp_client(
+        create_app(harness.runtime.config, runtime=harness.runtime)
+    )
     return harness
 
 
 async def test_same_message_three_times_is_handled_once(db_url: str, aiohttp_client) -> None:
     calls: list[str] = []
-    h = await start(build_harness(make_config(db_url), routers=[recording_router(calls)]), aiohttp_client)
+    h = await start(
+        build_harness(make_config(db_url), routers=[recording_router(calls)]), aiohttp_client
+    )
     results = [await h.say("zhang.wei", "拜访了华东机械", msg_id="m-1") for _ in range(3)]
     assert results == [True, False, False]
     sent = await asyncio.wait_for(h.channel.wait_for(1), 10)
@@ -54,7 +58,9 @@ async def test_same_message_three_times_is_handled_once(db_url: str, aiohttp_cli
 
 async def test_concurrent_duplicates_in_one_batch(db_url: str, aiohttp_client) -> None:
     calls: list[str] = []
-    h = await start(build_harness(make_config(db_url), routers=[recording_router(calls)]), aiohttp_client)
+    h = await start(
+        build_harness(make_config(db_url), routers=[recording_router(calls)]), aiohttp_client
+    )
     results = await asyncio.gather(*(h.say("zhang.wei", "同一条", msg_id="dup") for _ in range(5)))
     assert sorted(results) == [False, False, False, False, True]
     await asyncio.wait_for(h.channel.wait_for(1), 10)
@@ -64,7 +70,8 @@ async def test_concurrent_duplicates_in_one_batch(db_url: str, aiohttp_client) -
 async def test_one_users_messages_are_handled_in_order(db_url: str, aiohttp_client) -> None:
     calls: list[str] = []
     h = await start(
-        build_harness(make_config(db_url, workers=4), routers=[recording_router(calls)]), aiohttp_client
+        build_harness(make_config(db_url, workers=4), routers=[recording_router(calls)]),
+        aiohttp_client,
     )
     texts = [f"第{i}条" for i in range(20)]
     await asyncio.gather(*(h.say("zhang.wei", t, msg_id=f"o{i}") for i, t in enumerate(texts)))
@@ -102,8 +109,15 @@ async def test_lapsed_lease_makes_a_row_claimable_again(db_url: str) -> None:
     await db.open()
     try:
         inbox = Inbox(db, clock)
-        event = TextEvent(platform="test", app="test", user_id="u", msg_id="x", dedupe_key="x",
-                          time=clock.now(), text="hi")
+        event = TextEvent(
+            platform="test",
+            app="test",
+            user_id="u",
+            msg_id="x",
+            dedupe_key="x",
+            time=clock.now(),
+            text="hi",
+        )
         assert await inbox.put(event)
         first = await inbox.claim("crashed-worker", lease_s=30)
         assert [r.attempts for r in first] == [1]
@@ -121,7 +135,9 @@ async def test_lapsed_lease_makes_a_row_claimable_again(db_url: str) -> None:
         await db.close()
 
 
-async def test_failing_handler_is_retried_then_parked_with_an_apology(db_url: str, aiohttp_client) -> None:
+async def test_failing_handler_is_retried_then_parked_with_an_apology(
+    db_url: str, aiohttp_client
+) -> None:
     router = Router("boom")
     attempts: list[int] = []
 

@@ -30,8 +30,19 @@ class BotProcess:
     def __init__(self, db_url: str, *extra: str) -> None:
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.run_bot", "--db", db_url, "--port", str(self.port), *extra],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "tests.support.run_bot",
+                "--db",
+                db_url,
+                "--port",
+                str(self.port),
+                *extra,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -48,7 +59,9 @@ class BotProcess:
         await eventually(up, within=30, every=0.1)
 
     async def say(self, session: aiohttp.ClientSession, user: str, text: str) -> None:
-        async with session.post(self.url + "/test/messages", json={"user": user, "text": text}) as r:
+        async with session.post(
+            self.url + "/test/messages", json={"user": user, "text": text}
+        ) as r:
             assert r.status == 200, await r.text()
 
     def stop(self) -> None:
@@ -119,7 +132,16 @@ async def test_two_replicas_share_one_postgres_exactly_once(
 ) -> None:
     if not db_url.startswith("postgres"):
         pytest.skip("replicas share work through PostgreSQL")
-    users = ["zhang.wei", "li.na", "liu.yang", "wang.li", "zhao.lei", "sun.mei", "lin.feng", "ma.jun"]
+    users = [
+        "zhang.wei",
+        "li.na",
+        "liu.yang",
+        "wang.li",
+        "zhao.lei",
+        "sun.mei",
+        "lin.feng",
+        "ma.jun",
+    ]
     n = 1000
     async with aiohttp.ClientSession() as session:
         a, b = BotProcess(db_url), BotProcess(db_url)

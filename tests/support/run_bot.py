@@ -30,13 +30,23 @@ def probe_router(hold_file: Path | None) -> Router:
     @router.on(TextEvent)
     async def handle(ctx: Context, event: TextEvent) -> None:
         me = worker_identity()
-        await AuditLog.create(at=ctx.event.time, actor=me, action="attempt", subject_type="msg",
-                              subject_id=event.msg_id)
+        await AuditLog.create(
+            at=ctx.event.time,
+            actor=me,
+            action="attempt",
+            subject_type="msg",
+            subject_id=event.msg_id,
+        )
         if hold_file is not None and event.text.startswith("hold"):
             while not hold_file.exists():  # the test kills us here, mid-handler
                 await asyncio.sleep(0.02)
-        await AuditLog.create(at=ctx.event.time, actor=me, action="handled", subject_type="msg",
-                              subject_id=event.msg_id)
+        await AuditLog.create(
+            at=ctx.event.time,
+            actor=me,
+            action="handled",
+            subject_type="msg",
+            subject_id=event.msg_id,
+        )
         ctx.reply(Text(f"done {event.text}"))
 
     return router
@@ -52,8 +62,13 @@ def main() -> None:
     config = make_config(args.db, lease_seconds=args.lease, poll_seconds=0.1, workers=4)
     setup_logging(config)
     harness = build_harness(config, routers=[probe_router(args.hold_file)])
-    web.run_app(create_app(config, runtime=harness.runtime), host="127.0.0.1", port=args.port,
-                print=None, access_log=None)
+    web.run_app(
+        create_app(config, runtime=harness.runtime),
+        host="127.0.0.1",
+        port=args.port,
+        print=None,
+        access_log=None,
+    )
 
 
 if __name__ == "__main__":

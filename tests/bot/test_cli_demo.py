@@ -1,0 +1,87 @@
+"""The commands an operator types: migrate, seed-demo, serve --demo (what `make demo` runs)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+from bot.demo.seed import generate
+from tests.pipeline.test_processes import free_port
+from tests.support.harness import ROOT, make_config
+from tests.support.waiting import eventually
+
+
+def test_seed_generator_is_deterministic_and_covers_every_stage() -> None:
+    config = make_config("sqlite://:memory:")
+    now = datetime(2026, 11, 27, 2, tzinfo=UTC)
+    a = generate(config, clients=14, days=28, seed=7, now=now)
+    b = generate(config, clients=14, days=28, seed=7, now=now)
+    assert a == b
+    assert {d.stage for d in a.deals} == {s.name for s in config.funnel.stages}
+    assert all(c.aliases and c.contacts for c in a.clients)
+    assert all(now - d.created_at <= (now - now.replace(day=1)) * 2 for d in a.deals)
+    big = generate(config, clients=2000, days=90, seed=1, now=now)
+    assert len({c.name for c in big.clients}) == 2000  # scales with unique names
+
+
+async def test_demo_serves_health_and_answers_help(tmp_path: Path) -> None:
+    env = {**os.environ, "SALESBOT_DATABASE_URL": f"sqlite://{tmp_path}/demo.sqlite3"}
+    salesbot = [sys.executable, "-m", "bot"]
+    migrate = subprocess.run(
+        [*salesbot, "migrate"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert "已执行 1 个迁移" in migrate.stdout
+    seed = subprocess.run(
+        [*salesbot, "seed-demo"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert "写入 14 个客户" in seed.stdout, seed.stderr
+    again = subprocess.run(
+        [*salesbot, "seed-demo"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert "跳过" in again.stdout
+    port = free_port()
+    proc = subprocess.Popen(
+        [*salesbot, "serve", "--demo", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+
+            async def healthy() -> bool:
+                try:
+                    async with session.get(base + "/healthz") as r:
+                        return r.status == 200
+                except aiohttp.ClientError:
+                    return False
+
+            await eventually(healthy, within=60, every=0.1)
+            async with session.post(
+                base + "/test/messages", json={"user": "zhang.wei", "text": "/帮助"}
+            ) as r:
+                assert r.status == 200
+
+            async def answered() -> list:
+                async with session.get(base + "/test/sent", params={"user": "zhang.wei"}) as r:
+                    return await r.json()
+
+            sent = await eventually(answered, within=15)
+            assert "可用的命令" in sent[0]["reply"]["text"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-2000:]
+    assert f"http://127.0.0.1:{port}/sandbox" in out
+    await asyncio.sleep(0)
