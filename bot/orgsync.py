@@ -45,7 +45,7 @@ async def sync_org(config: AppConfig, db: Database) -> None:
         }
         for ident in await Identity.all():
             key = (ident.platform, ident.external_id)
-            if wanted.get(key) != ident.person_id:  # type: ignore[attr-defined]
+            if wanted.get(key) != ident.person_id:
                 await ident.delete()
             else:
                 wanted.pop(key)

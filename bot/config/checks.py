@@ -1,11 +1,12 @@
 """Cross-references pydantic cannot see: ids that must exist, names that must be unique."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
 from bot.config.models import AppConfig
-from bot.config.org import Role
+from bot.config.org import Person, Role
 
 Loc = tuple[str | int, ...]
 
@@ -87,7 +88,11 @@ def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
                     )
 
     seen_paths: dict[str, Loc] = {}
-    for platform, apps in (("wecom", cfg.channels.wecom), ("dingtalk", cfg.channels.dingtalk)):
+    apps_by_platform: tuple[tuple[str, tuple[WecomApp | DingtalkApp, ...]], ...] = (
+        ("wecom", cfg.channels.wecom),
+        ("dingtalk", cfg.channels.dingtalk),
+    )
+    for platform, apps in apps_by_platform:
         for i, app in enumerate(apps):
             if not app.enabled:
                 continue
@@ -119,10 +124,10 @@ def _channel_fields(platform: str, app: object, loc: Loc) -> Iterator[tuple[Loc,
             yield (*loc, "agent_id"), "required when the channel is enabled"
 
 
-def _has_cycle(start: str, by_id: dict[str, object]) -> bool:
+def _has_cycle(start: str, by_id: Mapping[str, Person]) -> bool:
     # Only a chain that returns to ``start`` counts; a loop further up is reported on its members.
     seen = {start}
-    current = getattr(by_id[start], "supervisor", None)
+    current = by_id[start].supervisor
     while current:
         if current == start:
             return True
@@ -130,5 +135,5 @@ def _has_cycle(start: str, by_id: dict[str, object]) -> bool:
             return False
         seen.add(current)
         person = by_id.get(current)
-        current = getattr(person, "supervisor", None) if person else None
+        current = person.supervisor if person else None
     return False

@@ -16,7 +16,7 @@ from bot.channels.base import Channel, Delivered, RetryLater, Undeliverable
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.pipeline.outbox import Outbox, OutboxRow
-from bot.replies import MERGEABLE, Text, reply_text, reply_to_json
+from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class OutboxSender:
             )
             await self.outbox.bury(row.id, reason)
 
-    async def _respect_window(self, channel: Channel, row: OutboxRow) -> tuple[bool, object]:
+    async def _respect_window(self, channel: Channel, row: OutboxRow) -> tuple[bool, Reply]:
         limit = channel.rate_limit
         assert limit is not None
         now = self.clock.ms()

@@ -1,5 +1,7 @@
 """Work orders moving along an approval chain."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -13,6 +15,7 @@ class Approval(Model):
     requester: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="approvals", on_delete=fields.RESTRICT
     )
+    requester_id: str
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="approvals", null=True, on_delete=fields.SET_NULL
     )
@@ -21,7 +24,7 @@ class Approval(Model):
     )
     title = fields.CharField(max_length=200)
     amount = fields.DecimalField(max_digits=16, decimal_places=2, null=True)
-    form = fields.JSONField(default=dict)
+    form: dict[str, Any] = fields.JSONField(default=dict)
     status = fields.CharField(
         max_length=12, default="pending"
     )  # pending|approved|rejected|withdrawn
@@ -40,10 +43,12 @@ class ApprovalStep(Model):
     approval: fields.ForeignKeyRelation[Approval] = fields.ForeignKeyField(
         "models.Approval", related_name="steps", on_delete=fields.CASCADE
     )
+    approval_id: int
     seq = fields.SmallIntField()
     approver: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="approval_steps", on_delete=fields.RESTRICT
     )
+    approver_id: str
     kind = fields.CharField(max_length=10, default="approve")  # approve | cc
     status = fields.CharField(max_length=12, default="waiting")  # waiting|pending|approved|rejected
     comment = fields.TextField(null=True)

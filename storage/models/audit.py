@@ -1,5 +1,7 @@
 """Who did what, when: approvals, saves, config-driven changes."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -11,7 +13,7 @@ class AuditLog(Model):
     action = fields.CharField(max_length=60)
     subject_type = fields.CharField(max_length=40)
     subject_id = fields.CharField(max_length=64)
-    details = fields.JSONField(default=dict)
+    details: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:
         table = "audit_log"

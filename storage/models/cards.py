@@ -1,5 +1,7 @@
 """Interactive cards: one stable card, delivered to one or more people on their platforms."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -11,7 +13,9 @@ class CardInstance(Model):
     subject_type = fields.CharField(max_length=40, null=True)
     subject_id = fields.CharField(max_length=64, null=True)
     status = fields.CharField(max_length=20, default="open")
-    state = fields.JSONField(default=dict)  # the feature's data the card is drawn from
+    state: dict[str, Any] = fields.JSONField(
+        default=dict
+    )  # the feature's data the card is drawn from
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -28,6 +32,7 @@ class CardDelivery(Model):
     card: fields.ForeignKeyRelation[CardInstance] = fields.ForeignKeyField(
         "models.CardInstance", related_name="deliveries", on_delete=fields.CASCADE
     )
+    card_id: str
     platform = fields.CharField(max_length=20)
     app = fields.CharField(max_length=40)
     recipient = fields.CharField(max_length=128)

@@ -1,5 +1,7 @@
 """Clients, contacts, deals and what happens to them."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -9,10 +11,11 @@ from storage.models.org import Person
 class Client(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200, unique=True)
-    aliases = fields.JSONField(default=list)
+    aliases: list[str] = fields.JSONField(default=list)
     owner: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="clients", null=True, on_delete=fields.SET_NULL
     )
+    owner_id: str | None
     region = fields.CharField(max_length=64, null=True, db_index=True)
     city = fields.CharField(max_length=64, null=True)
     industry = fields.CharField(max_length=64, null=True)
@@ -30,6 +33,7 @@ class Contact(Model):
     client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="contacts", on_delete=fields.CASCADE
     )
+    client_id: int
     name = fields.CharField(max_length=100)
     title = fields.CharField(max_length=100, null=True)
     phone = fields.CharField(max_length=40, null=True)
@@ -48,9 +52,11 @@ class Deal(Model):
     client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="deals", on_delete=fields.CASCADE
     )
+    client_id: int
     owner: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="deals", on_delete=fields.RESTRICT
     )
+    owner_id: str
     title = fields.CharField(max_length=200, default="")
     stage = fields.CharField(max_length=40)
     status = fields.CharField(max_length=10, default="open")  # open | won | lost
@@ -58,7 +64,7 @@ class Deal(Model):
     source = fields.CharField(max_length=64, null=True)
     region = fields.CharField(max_length=64, null=True)
     product_line = fields.CharField(max_length=64, null=True)
-    products = fields.JSONField(default=list)
+    products: list[str] = fields.JSONField(default=list)
     contact_name = fields.CharField(max_length=100, null=True)
     stage_entered_at = fields.DatetimeField()
     expected_close = fields.DateField(null=True)
@@ -85,6 +91,7 @@ class StageHistory(Model):
     deal: fields.ForeignKeyRelation[Deal] = fields.ForeignKeyField(
         "models.Deal", related_name="history", on_delete=fields.CASCADE
     )
+    deal_id: int
     from_stage = fields.CharField(max_length=40, null=True)
     to_stage = fields.CharField(max_length=40)
     changed_at = fields.DatetimeField()
@@ -115,17 +122,20 @@ class FollowUp(Model):
     rep: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="followups", on_delete=fields.RESTRICT
     )
+    rep_id: str
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="followups", null=True, on_delete=fields.SET_NULL
     )
+    client_id: int | None
     deal: fields.ForeignKeyNullableRelation[Deal] = fields.ForeignKeyField(
         "models.Deal", related_name="followups", null=True, on_delete=fields.SET_NULL
     )
+    deal_id: int | None
     raw_text = fields.TextField(default="")
     transcript = fields.TextField(null=True)
-    audio = fields.JSONField(default=list)  # Media ids, in the order the notes were sent
-    extracted = fields.JSONField(default=dict)  # what the extractor heard
-    fields_final = fields.JSONField(
+    audio: list[int] = fields.JSONField(default=list)  # Media ids, in the order the notes were sent
+    extracted: dict[str, Any] = fields.JSONField(default=dict)  # what the extractor heard
+    fields_final: dict[str, Any] = fields.JSONField(
         default=dict
     )  # what the rep confirmed, with each field's source
     occurred_at = fields.DatetimeField()
@@ -144,12 +154,15 @@ class Task(Model):
     assignee: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="tasks", on_delete=fields.CASCADE
     )
+    assignee_id: str
     deal: fields.ForeignKeyNullableRelation[Deal] = fields.ForeignKeyField(
         "models.Deal", related_name="tasks", null=True, on_delete=fields.CASCADE
     )
+    deal_id: int | None
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="tasks", null=True, on_delete=fields.CASCADE
     )
+    client_id: int | None
     title = fields.CharField(max_length=300)
     due_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=12, default="open")  # open | done | cancelled

@@ -1,5 +1,7 @@
 """Money the sales team earns: awards per period and commission per deal year."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,7 +17,7 @@ class IncentiveLedger(Model):
     award_id = fields.CharField(max_length=40)
     period = fields.CharField(max_length=16)  # 2026-11, 2026-W48, 2026-Q4
     amount = fields.DecimalField(max_digits=12, decimal_places=2)
-    details = fields.JSONField(default=dict)
+    details: dict[str, Any] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,7 @@ class Person(Model):
     team: fields.ForeignKeyNullableRelation[Team] = fields.ForeignKeyField(
         "models.Team", related_name="members", null=True, on_delete=fields.SET_NULL
     )
+    team_id: str | None
     # The chain approvals and escalations climb; kept as an id so config order never matters.
     supervisor_id = fields.CharField(max_length=64, null=True, db_index=True)
     title = fields.CharField(max_length=100, null=True)
@@ -41,6 +42,7 @@ class Identity(Model):
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="identities", on_delete=fields.CASCADE
     )
+    person_id: str
 
     class Meta:
         table = "identities"
