@@ -13,6 +13,7 @@ from bot.channels.registry import build_channels
 from bot.clock import Clock, SystemClock
 from bot.config.models import AppConfig
 from bot.directory import Directory
+from bot.media import MediaFetcher
 from bot.metrics import Metrics
 from bot.orgsync import sync_org
 from bot.pipeline.dispatcher import Dispatcher
@@ -64,10 +65,34 @@ RUNTIME = web.AppKey("runtime", Runtime)
 
 
 def default_routers() -> list[Router]:
-    """Feature routers in the order they are consulted: commands first, then free text."""
+    """Feature routers in the order they are consulted (commands are matched before any)."""
+    from handlers import brief
     from handlers import help as help_handlers
+    from handlers.followup import router as followup
 
-    return [help_handlers.router]
+    return [help_handlers.router, brief.router, followup.router]
+
+
+def add_feature_services(rt: Runtime) -> None:
+    """The services feature handlers ask for by type; opened lazily, closed with the app."""
+    from handlers.followup.catalog import CatalogService
+    from handlers.followup.flow import FollowupFlow
+    from handlers.followup.voice import VoiceNotes
+    from nlp.asr.service import AsrService
+    from storage.media import MediaStore
+
+    media = MediaStore(rt.config.database.media_dir)
+    catalogs = CatalogService(rt.config, rt.db)
+    voice = VoiceNotes(AsrService(rt.config.asr), media)
+    flow = FollowupFlow(rt.config, rt.db, rt.cards, catalogs, rt.clock)
+    for service in (media, catalogs, voice, MediaFetcher(rt.channels), flow):
+        rt.services.add(service)
+
+    async def close_features(_: Runtime) -> None:
+        await voice.close()
+        await flow.close()
+
+    rt.on_stop.append(close_features)
 
 
 def build_runtime(
@@ -85,7 +110,14 @@ def build_runtime(
     cards = CardStore(clock)
     directory = Directory(config)
     dispatcher = Dispatcher(routers if routers is not None else default_routers())
-    deps = ChannelDeps(inbox, cards, clock, metrics, config.server.public_url or "")
+    deps = ChannelDeps(
+        inbox,
+        cards,
+        clock,
+        metrics,
+        config.server.public_url or "",
+        config.server.link_secret.get_secret_value(),
+    )
     channels = build_channels(config, deps)
     if extra_channels is not None:
         channels += list(extra_channels(deps))
@@ -113,7 +145,7 @@ def build_runtime(
     for obj in (config, clock, db, metrics, inbox, outbox, cards, directory, dispatcher):
         services.add(obj)
     services.add(clock, Clock)
-    return Runtime(
+    rt = Runtime(
         config,
         clock,
         db,
@@ -128,6 +160,8 @@ def build_runtime(
         workers,
         sender,
     )
+    add_feature_services(rt)
+    return rt
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -161,6 +195,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await ch.stop()
         await rt.workers.stop()
         await rt.sender.stop()
+        for ch in rt.channels:  # sessions for sending close only after the outbox drained
+            await ch.close()
         for hook in reversed(rt.on_stop):
             await hook(rt)
         await rt.db.close()

@@ -7,7 +7,7 @@ through ``to_json``/``event_from_json`` exactly.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -30,7 +30,9 @@ class Event:
         return f"{self.platform}:{self.app}:{self.user_id}"
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # Shallow: json serializes the nested dicts itself; asdict's deep copy cost ~9 % of a
+        # WeCom callback on the ingress path.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["time"] = self.time.astimezone(UTC).isoformat()
         data["kind"] = self.kind
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

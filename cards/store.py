@@ -28,12 +28,14 @@ class CardStore:
         owner_id: str | None,
         data: dict[str, Any],
         subject: tuple[str, str] | None = None,
+        status: str = "open",
     ) -> CardInstance:
         now = self.clock.now()
         return await CardInstance.create(
             id=card.id,
             kind=kind,
             owner_id=owner_id,
+            status=status,
             subject_type=subject[0] if subject else None,
             subject_id=subject[1] if subject else None,
             state={"card": card.to_dict(), "data": data},

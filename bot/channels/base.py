@@ -56,16 +56,28 @@ class MediaError(Exception):
 
 
 class Channel(Protocol):
-    platform: str
-    name: str
-    rate_limit: RateLimit | None
-    max_text_bytes: int
+    # Read-only members: an adapter may declare them as plain attributes or constants.
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def rate_limit(self) -> RateLimit | None: ...
+
+    @property
+    def max_text_bytes(self) -> int: ...
 
     def routes(self) -> list[web.RouteDef]: ...
 
     async def start(self) -> None: ...
 
-    async def stop(self) -> None: ...
+    async def stop(self) -> None:
+        """Stop taking in events (the outbox may still deliver through the channel)."""
+
+    async def close(self) -> None:
+        """Release what sending needs; called after the outbox has drained."""
 
     async def deliver(self, recipient: str, reply: Reply) -> DeliveryResult: ...
 
@@ -81,3 +93,4 @@ class ChannelDeps:
     clock: Clock
     metrics: Metrics
     public_url: str
+    link_secret: str = ""  # server.link_secret: signs links the bot sends (approval pages)

@@ -60,6 +60,9 @@ class TestChannel:
     async def stop(self) -> None:
         return None
 
+    async def close(self) -> None:
+        return None
+
     async def inject(self, event: Event) -> bool:
         return await self.inbox.put(event)
 

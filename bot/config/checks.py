@@ -88,40 +88,55 @@ def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
                     )
 
     seen_paths: dict[str, Loc] = {}
-    apps_by_platform: tuple[tuple[str, tuple[WecomApp | DingtalkApp, ...]], ...] = (
-        ("wecom", cfg.channels.wecom),
-        ("dingtalk", cfg.channels.dingtalk),
-    )
-    for platform, apps in apps_by_platform:
-        for i, app in enumerate(apps):
-            if not app.enabled:
-                continue
-            loc = ("channels", platform, i)
-            yield from _channel_fields(platform, app, loc)
-            serves_http = platform == "wecom" or getattr(app, "mode", "") == "http"
-            if serves_http:
-                if app.callback_path in seen_paths:
-                    yield (*loc, "callback_path"), f"path {app.callback_path} is used twice"
-                seen_paths[app.callback_path] = loc
+    for i, wecom in enumerate(cfg.channels.wecom):
+        if wecom.enabled:
+            yield from _wecom_fields(wecom, ("channels", "wecom", i))
+            if wecom.callback_path in seen_paths:
+                yield (
+                    ("channels", "wecom", i, "callback_path"),
+                    f"path {wecom.callback_path} is used twice",
+                )
+            seen_paths[wecom.callback_path] = ("channels", "wecom", i)
+    for i, ding in enumerate(cfg.channels.dingtalk):
+        if ding.enabled:
+            yield from _dingtalk_fields(ding, cfg, ("channels", "dingtalk", i))
+            if ding.mode == "http":
+                if ding.callback_path in seen_paths:
+                    yield (
+                        ("channels", "dingtalk", i, "callback_path"),
+                        f"path {ding.callback_path} is used twice",
+                    )
+                seen_paths[ding.callback_path] = ("channels", "dingtalk", i)
 
 
-def _channel_fields(platform: str, app: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    required = (
-        ("corp_id", "secret", "token", "encoding_aes_key")
-        if platform == "wecom"
-        else ("app_key", "app_secret")
-    )
-    for key in required:
-        value = getattr(app, key)
-        text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
-        if not text:
-            yield (*loc, key), "required when the channel is enabled"
-    if platform == "wecom":
-        key = app.encoding_aes_key.get_secret_value()  # type: ignore[attr-defined]
-        if key and len(key) != 43:
-            yield (*loc, "encoding_aes_key"), "must be exactly 43 characters"
-        if not app.agent_id:  # type: ignore[attr-defined]
-            yield (*loc, "agent_id"), "required when the channel is enabled"
+REQUIRED = "required when the channel is enabled"
+
+
+def _wecom_fields(app: WecomApp, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if not app.corp_id:
+        yield (*loc, "corp_id"), REQUIRED
+    for key in ("secret", "token", "encoding_aes_key"):
+        if not getattr(app, key).get_secret_value():
+            yield (*loc, key), REQUIRED
+    aes_key = app.encoding_aes_key.get_secret_value()
+    if aes_key and len(aes_key) != 43:
+        yield (*loc, "encoding_aes_key"), "must be exactly 43 characters"
+    if not app.agent_id:
+        yield (*loc, "agent_id"), REQUIRED
+
+
+def _dingtalk_fields(app: DingtalkApp, cfg: AppConfig, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if not app.app_key:
+        yield (*loc, "app_key"), REQUIRED
+    if not app.app_secret.get_secret_value():
+        yield (*loc, "app_secret"), REQUIRED
+    if app.card_template_id is None:
+        # Without an interactive card template, buttons are signed links to the bot's own page.
+        why = "needed for approval links when channels.dingtalk has no card_template_id"
+        if not cfg.server.link_secret.get_secret_value():
+            yield ("server", "link_secret"), why
+        if not cfg.server.public_url:
+            yield ("server", "public_url"), why
 
 
 def _has_cycle(start: str, by_id: Mapping[str, Person]) -> bool:

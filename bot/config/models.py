@@ -1,6 +1,6 @@
 """The root configuration model and the small runtime sections."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -11,6 +11,8 @@ from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
 from bot.config.org import Person, Region, Team
 from bot.config.schedule import Schedules
+from nlp.settings_asr import AsrSettings
+from nlp.settings_nlp import NlpSettings
 
 
 class Database(Frozen):
@@ -57,8 +59,8 @@ class AppConfig(Frozen):
     incentives: Incentives = Incentives()
     schedules: Schedules = Schedules()
     channels: Channels = Channels()
-    asr: dict[str, Any] = Field(default_factory=dict)
-    nlp: dict[str, Any] = Field(default_factory=dict)
+    asr: AsrSettings = Field(default_factory=AsrSettings)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable
 
 from bot.config.models import Pipeline
@@ -24,6 +25,7 @@ from cards.store import CardStore
 
 log = logging.getLogger(__name__)
 
+EMPTY_CLAIM_GAP_S = 0.02
 FAILED_REPLY = "抱歉，处理你的消息时出错了，我们已记录问题。请稍后再试，或联系管理员。"
 
 
@@ -57,6 +59,7 @@ class InboxWorkers:
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
         self._busy = 0
+        self._in_flight: Counter[str] = Counter()  # user keys being handled in this process
 
     def notify(self) -> None:
         self._wake.set()
@@ -89,16 +92,20 @@ class InboxWorkers:
         while not self._stopping:
             self._wake.clear()
             try:
-                rows = await self.inbox.claim(worker, self.settings.lease_seconds)
+                rows = await self.inbox.claim(
+                    worker, self.settings.lease_seconds, skip_users=sorted(self._in_flight)
+                )
             except Exception:
                 log.exception("inbox claim failed; retrying")
                 await asyncio.sleep(self.settings.poll_seconds)
                 continue
             if not rows:
+                # Every inbox write wakes idle workers. During a burst that is hundreds of times
+                # a second, and an empty claim still reads the backlog: space them out a little.
+                await asyncio.sleep(EMPTY_CLAIM_GAP_S)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
                 continue
-            self._wake.set()  # there may be more: let an idle sibling look too
             for row in rows:
                 await self._process(worker, row)
 
@@ -114,6 +121,8 @@ class InboxWorkers:
             person=self.directory.by_platform(event.platform, event.user_id),
         )
         self._busy += 1
+        user_key = event.user_key
+        self._in_flight[user_key] += 1
         lease = asyncio.create_task(self._keep_lease(row.id, worker))
         started = time.perf_counter()
         try:
@@ -135,6 +144,9 @@ class InboxWorkers:
         finally:
             lease.cancel()
             self._busy -= 1
+            self._in_flight[user_key] -= 1
+            if not self._in_flight[user_key]:
+                del self._in_flight[user_key]
             self.metrics.handle_seconds.labels(row.kind).observe(time.perf_counter() - started)
         async with self.inbox.db.transaction() as tx:
             await self.outbox.add(ctx.pending, tx)

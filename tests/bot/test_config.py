@@ -151,3 +151,15 @@ def test_check_config_command(tmp_path: Path) -> None:
         f"  approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})"
         in res.stderr.splitlines()
     )
+
+
+def test_dingtalk_link_fallback_needs_a_secret_and_a_public_url() -> None:
+    text = EXAMPLE.replace("enabled: ${DINGTALK_ENABLED:-false}", "enabled: true").replace(
+        "  public_url: ${SALESBOT_PUBLIC_URL:-http://127.0.0.1:8080}", "  public_url:"
+    )
+    env = {"DINGTALK_APP_KEY": "dingappkey", "DINGTALK_APP_SECRET": "secret-value"}
+    got = [p.split(" (line")[0] for p in problems_of(text, env)]
+    why = "needed for approval links when channels.dingtalk has no card_template_id"
+    assert got == [f"server.link_secret: {why}", f"server.public_url: {why}"]
+    ok = load_config_text(text, env={**env, "DINGTALK_CARD_TEMPLATE_ID": "tpl-1"})
+    assert ok.channels.dingtalk[0].card_template_id == "tpl-1"

@@ -39,6 +39,8 @@ class ScriptedChannel:
 
     async def stop(self) -> None: ...
 
+    async def close(self) -> None: ...
+
     async def fetch_media(self, event: Event) -> bytes:
         raise NotImplementedError
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import Runtime, build_runtime
 from bot.channels.base import Channel, ChannelDeps
-from bot.channels.testing import TestChannel
+from bot.channels.testing import SentMessage, TestChannel
 from bot.clock import Clock
 from bot.config import AppConfig, load_config_text
 from bot.pipeline.router import Router
@@ -31,9 +33,42 @@ class Harness:
     runtime: Runtime
     channel: TestChannel
     client: TestClient | None = None
+    _seen: int = 0
 
     async def say(self, user: str, text: str, msg_id: str | None = None) -> bool:
         return await self.channel.inject(self.channel.text_event(user, text, msg_id))
+
+    async def tap(
+        self, user: str, card_id: str, button: str, selections: dict[str, list[str]] | None = None
+    ) -> bool:
+        """Tap the button labelled ``button`` on the card as it is stored now."""
+        from bot.events import CardActionEvent
+        from cards.store import CardStore
+        from storage.models import CardInstance
+
+        card = CardStore.card_of(await CardInstance.get(id=card_id))
+        buttons = [*card.buttons, *([card.submit] if card.submit else [])]
+        match = next((b for b in buttons if b.text == button or b.text.startswith(button)), None)
+        if match is None:
+            raise AssertionError(f"no button {button!r} on {[b.text for b in buttons]}")
+        event = CardActionEvent(
+            platform="test",
+            app="test",
+            user_id=user,
+            msg_id=uuid.uuid4().hex,
+            dedupe_key=uuid.uuid4().hex,
+            time=self.runtime.clock.now(),
+            payload=match.payload,
+            selections=selections or {},
+        )
+        return await self.channel.inject(event)
+
+    async def next_sent(self, count: int = 1, within: float = 20) -> list[SentMessage]:
+        """The next ``count`` messages the bot sends from now on."""
+        start = self._seen
+        sent = await asyncio.wait_for(self.channel.wait_for(start + count), within)
+        self._seen = start + count
+        return sent[start : start + count]
 
 
 def build_harness(

@@ -1,0 +1,5 @@
+"""WeCom self-built app channel: encrypted callbacks in, REST API out."""
+
+from bot.channels.wecom.channel import WecomChannel
+
+__all__ = ["WecomChannel"]
