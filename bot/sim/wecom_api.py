@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.sim.wecom_rules import INVALID_PARAM, SimApiError
 from bot.sim.wecom_tenant import Tenant
@@ -100,12 +100,12 @@ class WecomApi:
             raise SimApiError(44001, "empty media data")
         reader = await request.multipart()
         async for part in reader:
-            if getattr(part, "name", None) != "media":
+            if not isinstance(part, BodyPartReader) or part.name != "media":
                 continue
             filename = getattr(part, "filename", None)
             if not filename:
                 raise SimApiError(40005, "invalid file type: the part needs a filename")
-            data = bytes(await part.read())  # type: ignore[union-attr]
+            data = bytes(await part.read())
             if not data:
                 raise SimApiError(44001, "empty media data")
             if len(data) > UPLOAD_LIMITS[kind]:

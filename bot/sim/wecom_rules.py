@@ -56,15 +56,16 @@ def check_message(msg: dict[str, Any], agent_id: int) -> str:
     """Validate the envelope; returns the msgtype."""
     agent = msg.get("agentid")
     _require(isinstance(agent, int) and agent == agent_id, "invalid agentid", INVALID_AGENT)
-    msgtype = msg.get("msgtype")
+    msgtype = str(msg.get("msgtype"))
     _require(msgtype in MESSAGE_TYPES, "invalid message type", INVALID_MSGTYPE)
     body = msg.get(msgtype)
     _require(isinstance(body, dict), f"missing {msgtype} body", INVALID_MSGTYPE)
+    assert isinstance(body, dict)
     if msgtype in ("text", "markdown"):
         _require(bool(str(body.get("content", "")).strip()), "empty content", EMPTY_CONTENT)
     if msgtype in MEDIA_TYPES:
         _require(bool(body.get("media_id")), "invalid media_id", INVALID_MEDIA)
-    return str(msgtype)
+    return msgtype
 
 
 def check_card(card: dict[str, Any], *, sending: bool) -> None:

@@ -243,7 +243,7 @@ class Tenant:
             held.history.append(held.snapshot())
             if button is not None:
                 held.greyed = str(button.get("replace_name") or "已处理")
-            else:
+            elif card is not None:
                 held.body = {**card, "task_id": held.task_id}  # the task id never changes
                 held.greyed = None
         self.feed.changed()

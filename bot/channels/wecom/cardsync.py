@@ -42,7 +42,7 @@ class CardSync:
         self.client = client
         self.deps = deps
 
-    def _where(self) -> dict[str, str]:
+    def _where(self) -> dict[str, Any]:
         return {"platform": "wecom", "app": self.app.name}
 
     async def send(self, recipient: str, card_id: str) -> DeliveryResult:

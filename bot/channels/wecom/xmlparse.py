@@ -84,7 +84,7 @@ def parse_xml(data: bytes | str) -> Parsed:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
@@ -122,13 +122,19 @@ def to_event(plaintext: str, app: str) -> Event | None:
     when = datetime.fromtimestamp(int(created), UTC)
     msg_type = f.get("MsgType", "")
     raw = {"AgentID": f.get("AgentID", ""), "MsgType": msg_type}
-    common = {"platform": PLATFORM, "app": app, "user_id": user, "time": when, "raw": raw}
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "app": app,
+        "user_id": user,
+        "time": when,
+        "raw": raw,
+    }
     if msg_type == "event":
         return _event(parsed, common, user, created)
     msg_id = f.get("MsgId", "")
     if not msg_id:
         raise CallbackRejected(400, "bad_message")
-    ids = {"msg_id": msg_id, "dedupe_key": _bounded(msg_id)}
+    ids: dict[str, Any] = {"msg_id": msg_id, "dedupe_key": _bounded(msg_id)}
     if msg_type == "text":
         return TextEvent(**common, **ids, text=f.get("Content", ""))
     if msg_type == "voice":
