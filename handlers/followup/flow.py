@@ -7,7 +7,7 @@ written to the CRM tables before 保存.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -40,6 +40,13 @@ from storage.models import CardInstance
 
 KIND = "followup"
 DRAFT = "draft"
+DRAFT_REPLY_HOURS = 12  # an older unsaved card stays tappable but no longer captures replies
+
+
+def is_another_visit(ext: Extraction, draft: Draft) -> bool:
+    """A reply that names a different client with news of its own is a new note, not an answer."""
+    other = ext.client_name
+    return bool(other and other != draft.client.name and (ext.stage or ext.amount is not None))
 
 
 def looks_like_a_note(ext: Extraction) -> bool:
@@ -71,15 +78,17 @@ class FollowupFlow:
 
     # --- drafts ------------------------------------------------------------------------------
 
-    async def open_draft(self, rep_id: str) -> tuple[CardInstance, Draft] | None:
-        instance = (
-            await CardInstance.filter(kind=KIND, owner_id=rep_id, status=DRAFT)
+    async def open_drafts(self, rep_id: str) -> list[tuple[CardInstance, Draft]]:
+        """The rep's recent unsaved cards, newest first: replies are read against them."""
+        since = self.clock.now() - timedelta(hours=DRAFT_REPLY_HOURS)
+        instances = (
+            await CardInstance.filter(
+                kind=KIND, owner_id=rep_id, status=DRAFT, updated_at__gte=since
+            )
             .order_by("-updated_at")
-            .first()
+            .limit(5)
         )
-        if instance is None:
-            return None
-        return instance, Draft.from_dict(CardStore.data_of(instance)["draft"])
+        return [(i, Draft.from_dict(CardStore.data_of(i)["draft"])) for i in instances]
 
     async def extract(self, text: str, person: Person, when: datetime) -> Extraction:
         catalog = await self.catalogs.get()

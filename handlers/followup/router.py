@@ -18,7 +18,13 @@ from handlers.followup.card import PREFIX, closed_card, draft_card, edit_card
 from handlers.followup.corrections import parse_correction
 from handlers.followup.draft import Draft
 from handlers.followup.edits import apply_choice, apply_edit
-from handlers.followup.flow import DRAFT, NOT_A_NOTE, FollowupFlow, looks_like_a_note
+from handlers.followup.flow import (
+    DRAFT,
+    NOT_A_NOTE,
+    FollowupFlow,
+    is_another_visit,
+    looks_like_a_note,
+)
 from handlers.followup.save import save_draft
 from handlers.followup.voice import VoiceNotes, transcribe_note
 from storage.models import CardInstance, Client, Contact
@@ -137,20 +143,27 @@ async def _save(
 @router.on(TextEvent, filters=(known_user,))
 async def on_text(ctx: Context, event: TextEvent, person: Person, flow: FollowupFlow) -> None:
     text = event.text.strip()
-    open_draft = await flow.open_draft(person.id)
-    if open_draft is not None:
-        instance, draft = open_draft
-        correction = parse_correction(text)
-        field = correction.field if correction else draft.asking
-        if field is not None:
-            value = correction.text if correction else text
-            problem = await apply_edit(flow, draft, field, value, person)
-            if problem:
-                ctx.reply(Text(problem))
-                return
-            await flow.refresh(ctx, instance, draft)
+    drafts = await flow.open_drafts(person.id)
+    correction = parse_correction(text)
+    ext = None
+    target: tuple[CardInstance, Draft, str, str] | None = None
+    if correction is not None and drafts:  # "金额改成35万" edits the newest card
+        target = (*drafts[0], correction.field, correction.text)
+    elif correction is None:
+        asking = next(((i, d) for i, d in drafts if d.asking is not None), None)
+        if asking is not None:  # a plain reply answers the card that asked a question
+            ext = await flow.extract(text, person, event.time)
+            if not is_another_visit(ext, asking[1]):
+                target = (*asking, str(asking[1].asking), text)
+    if target is not None:
+        instance, draft, field, value = target
+        problem = await apply_edit(flow, draft, field, value, person)
+        if problem:
+            ctx.reply(Text(problem))
             return
-    ext = await flow.extract(text, person, event.time)
+        await flow.refresh(ctx, instance, draft)
+        return
+    ext = ext or await flow.extract(text, person, event.time)
     if not looks_like_a_note(ext):
         ctx.reply(Text(NOT_A_NOTE))
         return
@@ -170,9 +183,9 @@ async def on_voice(
     if note is None:
         return
     text, audio = note
-    open_draft = await flow.open_draft(person.id)
+    drafts = await flow.open_drafts(person.id)
     window = flow.config.asr.merge_window_s
-    if open_draft is not None and flow.mergeable(open_draft[1], event.time, window):
-        await flow.merge(ctx, person, open_draft[0], open_draft[1], text, audio)
+    if drafts and flow.mergeable(drafts[0][1], event.time, window):
+        await flow.merge(ctx, person, drafts[0][0], drafts[0][1], text, audio)
         return
     await flow.start(ctx, person, text, via="voice", audio=audio)

@@ -185,3 +185,30 @@ async def test_brief_command_respects_who_may_see_what(bot: Harness) -> None:
     await bot.say("zhao.lei", "/简报")
     (msg,) = await bot.next_sent()
     assert "请在命令后写上客户名称" in msg.reply.text  # type: ignore[union-attr]
+
+
+async def test_a_new_visit_while_a_question_is_open_starts_its_own_card(bot: Harness) -> None:
+    first = await card_after(bot, "zhang.wei", "今天第一次拜访远大重工，见了采购部的孙经理")
+    assert "还缺【下一步】" in first["subtitle"]
+    bot.runtime.clock.advance(60)
+    second = await card_after(bot, "zhang.wei", "金桥物流张工说方案看过了，报价80万，周五前回复")
+    assert second["id"] != first["id"]
+    assert {r["label"]: r["value"] for r in second["rows"]}["客户"] == "金桥物流"
+    bot.runtime.clock.advance(60)
+    await bot.say("zhang.wei", "下周一前发案例")  # answers the card that asked for it
+    (upd,) = await bot.next_sent()
+    assert upd.reply.card_id == first["id"]  # type: ignore[union-attr]
+    assert {r["label"]: r["value"] for r in upd.card["rows"]}["下一步"].startswith("下周一前发案例")
+    bot.runtime.clock.advance(60)
+    await bot.say("zhang.wei", "金额改成85万")  # a correction edits the card last worked on
+    (upd,) = await bot.next_sent()
+    assert upd.reply.card_id == first["id"]  # type: ignore[union-attr]
+    assert {r["label"]: r["value"] for r in upd.card["rows"]}["金额"] == "85万元"
+
+
+async def test_an_old_unsaved_card_no_longer_captures_replies(bot: Harness) -> None:
+    await card_after(bot, "zhang.wei", "今天第一次拜访远大重工，见了采购部的孙经理")
+    bot.runtime.clock.advance(13 * 3600)
+    await bot.say("zhang.wei", "好的")
+    (msg,) = await bot.next_sent()
+    assert isinstance(msg.reply, Text) and "没有从这条消息里找到拜访信息" in msg.reply.text
