@@ -30,7 +30,7 @@ from nlp.extract.text import Clause
 _STRONG = re.compile(r"下一步|接下来|下次|后续|回头|待办")
 _PLAN = re.compile(
     r"(?:准备|计划|打算|安排|跟进)(?!了)|(?<![签续违合])约(?:了|好)|争取|记得|尽快|"
-    r"我(?:们)?(?:这边)?(?:回去|先|再|来|去)|(?<![了过])一下(?!子)|(?:报|出|发|做|写|整理)个|"
+    r"我(?:们)?(?:这边)?(?:回去|先|再|来|去)|(?<![了过])一下(?!子)|(?:报|出|发|做|写|画|拟|整理)个|"
     r"等(?:他们|客户|对方|领导)|再(?:约|联系|跟进|去|谈|问|找)"
 )
 _DELIVERABLE = re.compile(r"报|发|出|给|做|准备|整理|提供|补|改")
@@ -43,11 +43,13 @@ _ACTION_VERB = re.compile(
     r"恢复|会复|回付|评估|演示|培训|实施|上线|部署|汇报|看|做|完成|交|(?<![首预])付(?!款方式)|打款|见|聊|回电|报|"
     r"盖章|开通|处理|"
     r"讲|投标|起草|走|审|寄|送|装|修|补|改|递|商量|讨论|沟通|推|启动|进场|安装|调试|测试|试用|"
-    r"验收|交付|发货|采购|决定|解决|拿|催|问"
+    r"验收|交付|发货|采购|决定|解决|拿|催|问|答"
 )
 _HEDGED = re.compile(r"估计|预计|应该|可能|大概率|也许|或许|能(?:签|批|成|到|定|拿|下来|落地)")
+_CALLED_OFF = re.compile(r"本来|原本|原以为|本以为")  # 本来约好明天去演示，客户说不用来了
 _NEGATED = re.compile(r"不会|不打算|不考虑|定不下来|别急|不急|再说|再议|再考虑|再看吧|再看$")
 _REPORTED_DONE = re.compile(r"(?<!约)了(?!解)")
+_THEN = re.compile(r"就[^,，。]{0,4}了")
 _RESCHEDULED = re.compile(r"(?:改|推|延|挪|换|调|顺延|推迟|延期)(?:到|在|至)")
 _THEIRS = re.compile(r"他们|客户|对方|她|他(?!们)")
 _LEAD = re.compile(
@@ -97,17 +99,20 @@ def _score(clause: Clause, dated: list[TimeMention]) -> float:
     text = clause.text
     if _STRONG.search(text):
         return 3.0
-    if _HEDGED.search(text) or _NEGATED.search(text):
+    if _HEDGED.search(text) or _NEGATED.search(text) or _CALLED_OFF.search(text):
         return 0.0
     if dated:
-        if _RESCHEDULED.search(text[: dated[0].start - clause.start]):
-            return 2.6
+        moved = _RESCHEDULED.search(text[: dated[0].start - clause.start])
+        if moved and _ACTION_VERB.search(text[: moved.start()] or "改"):
+            return 2.6  # 演示改到下周四; not 预算挪到明年
         if _DATE_ONLY.match(_without_dates(clause, dated)):
             return 0.0  # …就签，估计下周四: a date without a step
         first = dated[0].start - clause.start
         after = text[dated[0].end - clause.start :]
-        if not _ACTION_VERB.search(text) or _REPORTED_DONE.search(after):
-            return 0.0  # 周末加班跟进了… reports the past
+        if not _ACTION_VERB.search(text) or (
+            _REPORTED_DONE.search(after) and not _THEN.search(after)
+        ):
+            return 0.0  # 周末加班跟进了… reports the past; 见面就知道了 does not
         score = 2.0 + (0.5 if _OUR_VERB.search(after) or "我" in text else 0.0)
         return score - (0.5 if "说" in text[:first] else 0.0)
     return 1.0 if _ours(text) else 0.0
@@ -164,6 +169,8 @@ def find_next_action(
         own = _TAIL.sub("", _LEAD.sub("", text[clause.start : clause.start + moved.start()]))
         action = own or _planned_step(text, clauses, index) or action
     following = clauses[index + 1] if index + 1 < len(clauses) else None
+    if not action and dated and not _STRONG.search(clause.text):  # 培训定在4月8号
+        action = _TAIL.sub("", _LEAD.sub("", _without_dates(clause, dated)))[:MAX_ACTION_CHARS]
     if not action and following is not None:  # "下一步：6月30日前签合同"
         clause, dated = following, _dates_in(following, times)
         action = _action_text(text, clause, dated)

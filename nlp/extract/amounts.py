@@ -9,17 +9,19 @@ invalid numeral (金额 heard as 金二: 二六十万) yields its longest valid 
 
 Of several amounts the deal's current value wins, by the role the words around it give it:
   4 agreed or final (最后/最终/按…走/谈妥/定在/变成)   3 quote or contract (报价, 合同, 降到 …)
-  2 plain or budget   1 earlier or internal (原价, 第一版, 之前, 底线)
-  1 also an increment (追加二十万)   0.5 what the client asks for (希望降到八十万以内)
-and never: deltas (贵了十万, 便宜了差不多十五万), partial payments (首付款, 尾款, 第二笔款;
-unless settled in full: 尾款全部结清，一共…) and other business in the background (去年签的三百万框架协议). An amount said on its
-own (…，一共三十万，…) takes its role from the clause before it. Ties go to the later mention, and
-a correction (不对/说错了/更正) drops what it corrects.
+  2 plain or budget   1 earlier or internal (原价, 第一版, 之前, 底线), or an increment (追加)
+  0.5 what the client asks for (希望降到八十万以内)
+and never: a competitor's price (用友报了九十万), deltas (贵了十万, 便宜了差不多十五万),
+partial payments (首付款, 尾款, 第二笔款; unless settled in full: 尾款全部结清，一共…) and other
+business in the background (去年签的三百万框架协议). An amount said on its own (…，一共三十万，…)
+takes its role from the clause before it. Ties go to the later mention, and a correction
+(不对/说错了/更正) drops what it corrects.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cn2an
@@ -57,6 +59,7 @@ _QUOTE = re.compile(
 )
 _QUOTE_AFTER = re.compile(r"^(?:的)?(?:特价|大单|单子|报价|合同|订单|成交)")
 _AGREED_AFTER = re.compile(r"^(?:走|成交|签|定了|落地|整)")
+_RIVAL = re.compile(r"竞争对手|对手|友商|竞品|别家")
 _ESTIMATE = re.compile(r"^(?:左右|上下|以内|以上)")
 _BARE = re.compile(r"^(?:一共|总共|合计|大概|大约|差不多|就|是|吧|啊|呢|的|了|左右|上下|整|\s)*$")
 
@@ -145,9 +148,16 @@ def _role(text: str, start: int, end: int) -> float | None:
     return 2
 
 
-def find_amounts(text: str) -> list[AmountMention]:
+def find_amounts(text: str, rivals: Sequence[tuple[int, int]] = ()) -> list[AmountMention]:
+    """Money mentions with their roles; ``rivals`` are spans of competitor names, whose prices
+    said after them in the same clause are theirs (用友报了九十万), not the deal's."""
     mentions: list[AmountMention] = []
     for m in _MONEY.finditer(text):
+        clause_start = max(text.rfind(ch, 0, m.start()) for ch in ",，。;；!！?？") + 1
+        if any(clause_start <= s < m.start() for s, _ in rivals) or _RIVAL.search(
+            text[clause_start : m.start()]
+        ):
+            continue
         num = m.group("num").rstrip(".点")
         following = text[m.end() : m.end() + 1]
         scaled = bool(m["unit"]) or bool(re.search("[万亿]", num))
@@ -164,9 +174,9 @@ def find_amounts(text: str) -> list[AmountMention]:
     return mentions
 
 
-def deal_amount(text: str) -> float | None:
+def deal_amount(text: str, rivals: Sequence[tuple[int, int]] = ()) -> float | None:
     """The deal's current value in yuan, or None when the note states no money."""
-    mentions = find_amounts(text)
+    mentions = find_amounts(text, rivals)
     kept: list[AmountMention] = []
     for mention in mentions:
         if kept and _CORRECTION.search(text[kept[-1].end : mention.start]):

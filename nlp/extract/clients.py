@@ -40,13 +40,16 @@ _BOUNDARY_TOKENS = tuple(
 _FALSE_BOUNDARY = frozenset(words("了解 对于 在于 给予 是否 到达 到位 有关 为了 和谐"))
 # 医药行业, 信息科, 财务部: a sector or a department, not a company.
 _NOT_A_COMPANY_AFTER = re.compile(
-    r"^(?:行业|领域|方面|系统|板块|方案|产品|平台|模块|邮件|部门|部|科|处|室|中心)"
+    r"^(?:行业|领域|方面|系统|板块|方案|产品|平台|模块|邮件|部门|部|科|处|室|中心|交流|支持|"
+    r"人员|团队|问题|负责人|服务|对接|水平|实力|能力|文件|要求|指标)"
 )
 _GENERIC_CORES = frozenset(
     words("仓储 智能 信息 互联网 高新 这家 一家 我们 他们 你们 行业 做 新 高")
 )
 # 一家做新能源, 这个搞物流: a description of a company, not its name.
-_DESCRIPTIVE_CORE = re.compile(r"^(?:一|这|那|某|几)(?:家|个|些)|做|搞|干")
+_DESCRIPTIVE_CORE = re.compile(
+    r"^(?:一|这|那|某|几)(?:家|个|些)|做|搞|干|^[\d零一二两三四五六七八九十百千几多]+(?:个|多|家)"
+)  # 二十多个技术问题 is a count, not a name
 
 
 def _generic_core(core: str) -> bool:
@@ -165,3 +168,22 @@ def split_mentions(
         if client is NO_MATCH:
             client = mention.match
     return client, rivals, turn
+
+
+_BARE_RIVAL = re.compile(
+    r"(?:听说|还有|另外|说|[,，。]|^)(?P<name>[\u4e00-\u9fffA-Za-z]{2,4}?)也(?:来|在|报|参与|找)"
+)
+_NOT_A_RIVAL = re.compile(
+    r"说|他|她|我|你|客户|对方|老板|领导|财务|采购|技术|法务|公司|集团|同事|那边|这边|人|家|"
+    r"经理|总|主任|工|部|科|处|院长|校长|行长|对手|友商|竞品|厂|供应商"
+)
+
+
+def bare_rivals(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rivals named without a company suffix where only a vendor fits: 浪潮也来过, 浪潮也报了价."""
+    found = []
+    for m in _BARE_RIVAL.finditer(text):
+        start, end = m.span("name")
+        if not _NOT_A_RIVAL.search(m["name"]) and not any(s < end and start < e for s, e in taken):
+            found.append((start, end))
+    return found

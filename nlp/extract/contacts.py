@@ -1,7 +1,8 @@
 """The client-side contact: 王经理, 李总, 张工, 陈主任, 采购部的孙经理, or a catalogued 王建国.
 
 Order of preference: a catalogued contact of the matched client named in full (unless said to
-have left: 刘洋调走了); then the first surname + title (longest title first: 王总监 not 王总);
+have left: 刘洋调走了); then the first surname + title that is not ours (王总监 not 王总;
+我们张总监 is our manager);
 then "技术总监姓钱" → 钱总监; then 老周 right after a title (车间主任老周); then 老刘/小陈 when
 followed by something a person does (小范围 is not 小范).
 """
@@ -26,7 +27,10 @@ _FAMILIAR = re.compile(
     r"(?=[说的和跟在也是他她吃请让给打来讲问带提觉发,，。、\s]|$)"
 )
 # 刘洋调走了: a catalogued contact who has left is no longer the one to talk to.
-_DEPARTED = re.compile(r"(?:已经|刚)?(?:调走|离职|辞职|走了|调去|离开|不在了|退休)")
+_DEPARTED = re.compile(
+    r"(?:已经|刚)?(?:调走|离职|辞职|走了|调去|离开|不在了|退休|休产假|休假|请假)"
+)
+_OURS = re.compile(r"(?:我们|我方|咱们|我们公司|公司的|我们的)$")  # 请我们张总监一起去
 # 车间主任老周: a familiar name right after a title is that person, whatever follows.
 _TITLE_FAMILIAR = re.compile(rf"{_TITLE}(?P<who>[老小]{_SURNAME})")
 # A surname char that is really the tail of a word: 对方总监 is not 方总监.
@@ -50,6 +54,8 @@ def _titled(text: str) -> list[tuple[int, str]]:
             title = "工程师"
         if m.start() > 0 and text[m.start() - 1 : m.start() + 1] in _WORD_BEFORE:
             continue
+        if _OURS.search(text[max(0, m.start() - 4) : m.start()]):
+            continue  # our own manager is not the client's contact
         found.append((m.start(), m["sur"] + title))
     return found
 

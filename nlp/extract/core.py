@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from nlp.extract.actions import find_next_action
 from nlp.extract.amounts import deal_amount
-from nlp.extract.clients import find_mentions, split_mentions
+from nlp.extract.clients import bare_rivals, find_mentions, split_mentions
 from nlp.extract.contacts import find_contact
 from nlp.extract.dates import find_times, warm_up
 from nlp.extract.entities import unique
@@ -38,21 +38,22 @@ def extract(
     mentions = find_mentions(norm, catalog.client_index, rep_id)
     client, rivals, turn = split_mentions(norm, mentions, catalog.competitors)
     listed = catalog.competitor_terms.find(norm)
+    found_products = catalog.product_terms.find(norm, skip_negated=True)
+    taken = [(m.start, m.end) for m in mentions] + [(s, e) for s, e, _ in listed + found_products]
     rival_spans = sorted(
         [(s, e, name) for s, e, name in listed]
         + [(m.start, m.end, norm[m.start : m.end]) for m in rivals]
+        + [(s, e, norm[s:e]) for s, e in bare_rivals(norm, taken)]
     )
     competitors = tuple(unique([name for _, _, name in rival_spans]))
     spans = [(s, e) for s, e, _ in rival_spans]
     reading = catalog.stage_rules.analyse(norm, clauses, times, spans)
     stage = reading.stage
 
-    amount = deal_amount(norm)
+    amount = deal_amount(norm, spans)
     if amount is not None and amount.is_integer():
         amount = int(amount)
-    products = tuple(
-        unique([name for _, _, name in catalog.product_terms.find(norm, skip_negated=True)])
-    )
+    products = tuple(unique([name for _, _, name in found_products]))
     known: Sequence[str] = ()
     if client.matched and client.client_id is not None:
         ref = catalog.client_index.get(client.client_id)

@@ -4,7 +4,7 @@ Shared by the stage, action and sentiment rules, which all need to tell 报价�
 还没报价, 估计要黄 and 如果不降价就换. The first rule that applies decides:
 
 1. ``cond``: a conditional before it in its clause (如果/要是/万一 …) or 的话 after it, or a
-   counterfactual frame earlier in the sentence that no turn has closed yet (原以为今天能签，…);
+   counterfactual frame earlier in the clause (原以为今天能签合同，…);
 2. ``neg``: a negator just before it (没/未/不/别/还没 …; A-not-A questions like 能不能 are not
    negations), or inside the gap of a split cue (需求还没定下来);
 3. ``done``: 已经/已/刚/早就 before it;
@@ -105,10 +105,9 @@ def mood(
     c_start = clause.start if clause else 0
     c_end = clause.end if clause else len(text)
     before, after = text[c_start:start], text[end:c_end]
-    sentence_before = text[_sentence_start(text, start) : start]
     if _COND.search(before) or _COND_AFTER.search(after):
         return "cond"
-    if _COUNTERFACTUAL.search(sentence_before):
+    if _COUNTERFACTUAL.search(before):
         return "cond"
     tail = _A_NOT_A.sub("", before)[-4:]
     if _NEG_BEFORE.search(tail) and not _NOT_NEGATION.search(before[-4:]):
@@ -142,9 +141,3 @@ def mood(
     if any(s <= start < e for s, e in future_spans) and not _NOW.search(before):
         return "plan"
     return "plain"
-
-
-def negated_before(text: str, start: int, window: int = 4) -> bool:
-    """A negator right before ``start`` (不满意 / 没什么 / 并不愉快), A-not-A excluded."""
-    tail = _A_NOT_A.sub("", text[max(0, start - window - 2) : start])[-window:]
-    return bool(_NEG_BEFORE.search(tail)) and not _NOT_NEGATION.search(tail)

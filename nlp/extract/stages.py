@@ -1,23 +1,29 @@
-"""Funnel stage of a note from cue words; the strongest *reached* cue wins.
+"""Funnel stage of a note from cue phrases; the strongest *reached* cue wins.
 
-Cue syntax: plain words, or parts joined by "…" meaning up to eight characters in between
-("第一次…拜访" matches 第一次去拜访). Overlapping cues keep the longer one (预算冻结 over 预算,
-没中标 over 中标). A leading "!" marks an after-sale cue that counts even when only planned
-(实施团队下周进场 still means the deal was won).
+Cues are small phrase patterns, mostly verb + object (报~价 matches 报价, 报了个价, 报完价;
+方案…认可; (参观|看)~车间), written in the syntax of nlp.extract.lexicon. Of overlapping
+matches the longest wins (预算冻结 over 预算, 预算…砍到 over 砍到, 没中标 over 中标).
 
-An occurrence only counts when the stage was reached in this note, judged inside its clause:
-* negated just before it (没/未/不/别/还没 …: 还没报价), or for funnel stages just after it
-  (预算还没定) → does not count;
-* planned or hedged before it (准备/安排/要/想/再/可能 … or a future date before, inside or right
-  after it: 下周安排演示, 合同元旦前能签, 试用下周一开始) → a next action, not a stage, unless
-  已经/刚 before or 已经 right after settle it as done (报价已经发了);
-* followed by 没问题/的事/的话/之后/意向 (说签约没问题, 下单意向) → talk about it, not done;
-* a planned signing (下周一签合同, 年底前把合同签了) puts the deal in the last open stage;
-* a competitor named earlier in the clause owns the cue: their quote or demo is not ours, and
-  their contract is our loss; 选了/用了/定了 + competitor is a loss.
+Whether an occurrence counts depends on its mood in its clause (nlp.extract.modality):
+* open stages count only when done or stated (plain): 还没报价, 下周安排演示, 如果降价 … do not;
+  a negation right after a funnel cue cancels it too (预算还没定); a negated cue of a stage
+  vetoes the weak cues of that stage (具体要什么还没说清楚 vs 想上仓储系统);
+* "^" cues count whether done, asked for or planned (让我们再让一点, 合同下周一寄过去);
+* a signing still ahead (下周一签合同, 董事会过了才能签, 估计下周四签) puts the deal in the
+  last open stage; a negated one says nothing (还没签合同), a refusal is a loss (不打算续约了);
+* "!" after-sale cues (实施/上线/验收/期款 …) mean the deal was won even when planned or not yet
+  paid, but not when only wished for or feared (怕实施周期太长), nor as a noun (实施计划);
+* losses count when hedged too (估计是凉了), not when conditional (如果不降价就换); the rep
+  still fighting (再争取) or the deal coming back (又回来了) undoes them;
+* talk about a step is not the step: 说签约没问题, 签约的事, 中标结果公示了, 意向书;
+* a competitor or rival word (竞争对手, 原来的供应商) earlier in the clause owns the cue: their
+  quote or demo is not ours and their contract is our loss, unless we share it (我们和纷享销客都
+  入围了); their old business is background (去年跟用友签的…); 选了/定了/输给 + competitor and
+  第一名是 + competitor are losses.
 
-Ranking: 赢单/输单 beat every open stage (if both, the later mention wins); open stages rank
-by funnel order (报价谈判 > 方案演示 > 需求确认 > 首次接触).
+Ranking: 赢单/输单 beat every open stage (if both, the later mention wins); open stages rank by
+funnel order (报价谈判 > 方案演示 > 需求确认 > 首次接触). The reading also gives sentiment a
+bias: +1 for a win reported in this note or a signing fixed ahead, −1 for a loss.
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ _RIVAL_WORD = re.compile(
 _OURS = re.compile(r"(?:我|我们|咱们)$")
 # The rep still fighting for it (再争取一下) means the deal is not lost yet.
 _HEDGED = re.compile(r"估计|预计|争取|希望|应该|可能|能|尽量|看看")
+_AHEAD_HEAD = re.compile(r"就|再|来|去|过来|才|能")
 _UNPAID = re.compile(r"[^,，。]{0,8}(?:还没|没有|没|未)")
 _PAYMENT = re.compile(r"款|结清|到账|付了")
 _PAST = re.compile(r"上周|上个?礼拜|上个月|之前|去年|早就|前几天|以前")
@@ -257,6 +264,10 @@ class StageRules:
         if rival and _BACKGROUND.search(before):
             return None, None
         md = mood(text, clause, m.start(), m.end(), times, gap=gaps, future_spans=ahead)
+        if stage.kind == "won" and md in ("done", "plain") and _AHEAD_HEAD.match(m.group()):
+            md = "plan"  # 董事会过了才能签, 回来就签: the signing itself is still ahead
+        if m.group() == "签" and md not in ("plan", "hedge"):
+            return None, None  # a bare 签 is a signing only when said to be ahead (明天签)
         if stage.kind == "lost":
             return (stage if md in ("done", "plain", "hedge") else None), md  # 估计是凉了 counts
         if cue.settled:

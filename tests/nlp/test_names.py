@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from nlp.names import ClientIndex, ClientRef, similarity
+from nlp.names import ClientIndex, ClientRef, similarity, typed_score
 
 CLIENTS = [
     ClientRef("c1", "华东机械", owner_id="r1"),
@@ -93,6 +93,37 @@ def test_find_for_the_brief_command(index):
     assert index.find("") == []
     assert [m.name for m in index.find("云帆", rep_id="r3")][:1] == ["云帆物流"]
     assert [m.name for m in ClientIndex(CLIENTS).find("金乔")] == ["金桥物流"]
+
+
+@pytest.mark.parametrize("typed", ["huadong", "hua dong", "HuaDong", "huadongjixie", "hdjx"])
+def test_find_by_typed_pinyin(index, typed):
+    (first, *_) = index.find(typed)
+    assert first.name == "华东机械" and first.kind == "pinyin" and first.score >= 0.9
+
+
+def test_typed_pinyin_prefixes_and_ties(index):
+    assert [m.name for m in index.find("huadongj")] == ["华东机械"]  # spelling cut short
+    assert [m.name for m in index.find("nanyao")] == ["南方医药"]  # by the alias 南药
+    top = index.find("hd", rep_id="r9")  # 华东机械 and 恒达科技 share initials: a near-tie
+    assert {m.name for m in top[:2]} == {"华东机械", "恒达科技"}
+    assert abs(top[0].score - top[1].score) < 0.02
+    assert index.find("x") == []  # one letter is not a name
+
+
+def test_exact_and_alias_rank_before_typed_pinyin():
+    clients = [*CLIENTS, ClientRef("c8", "海德能源", ["HD"], owner_id="r2")]
+    (first, *rest) = ClientIndex(clients).find("hd")
+    assert first.name == "海德能源" and first.kind == "alias"
+    assert {m.name for m in rest} >= {"华东机械", "恒达科技"}
+
+
+def test_typed_score():
+    syl = ["hua", "dong", "ji", "xie"]
+    assert typed_score("huadongjixie", syl) == 0.95
+    assert typed_score("hdjx", syl) == 0.9
+    assert 0.7 < typed_score("huadong", syl) < 0.9
+    assert typed_score("dongji", syl) == 0.0  # not at the start
+    assert typed_score("", syl) == 0.0
 
 
 def test_scan_skips_regions(index):
