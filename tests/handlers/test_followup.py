@@ -182,6 +182,9 @@ async def test_brief_command_respects_who_may_see_what(bot: Harness) -> None:
     await bot.say("zhao.lei", "/brief 花东")  # their supervisor, by sound (pinyin)
     (msg,) = await bot.next_sent()
     assert isinstance(msg.reply, Markdown) and "华东机械 · 客户简报" in msg.reply.text
+    await bot.say("zhao.lei", "/brief huadong")  # typed pinyin works too
+    (msg,) = await bot.next_sent()
+    assert isinstance(msg.reply, Markdown) and "华东机械 · 客户简报" in msg.reply.text
     await bot.say("zhao.lei", "/简报")
     (msg,) = await bot.next_sent()
     assert "请在命令后写上客户名称" in msg.reply.text  # type: ignore[union-attr]
