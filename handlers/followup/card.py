@@ -86,11 +86,12 @@ def note(draft: Draft) -> str:
     return "\n".join(parts)
 
 
+# Short: WeCom shows about 30 characters of a card's subtitle.
 QUESTIONS = {
-    "client": "还缺【客户】：这是哪个客户？点选，或直接回复客户名称。",
-    "stage": "还缺【阶段】：这次拜访后商机到了哪个阶段？",
-    "next_action": "还缺【下一步】：点选，或直接回复下一步计划（例如：周五前发报价）。",
-    "due": "还缺【截止时间】：下一步什么时候完成？点选，或直接回复（例如：下周三）。",
+    "client": "还缺【客户】：点选或直接回复客户名称",
+    "stage": "还缺【阶段】：商机到了哪个阶段？",
+    "next_action": "还缺【下一步】：点选或回复，如：周五前发报价",
+    "due": "还缺【截止时间】：点选或回复，如：下周三",
 }
 
 
@@ -129,7 +130,7 @@ def draft_card(card_id: str, draft: Draft) -> Card:
     return Card(
         card_id,
         "拜访记录确认",
-        "请核对后保存，可直接回复修改（如：金额改成35万）",
+        "请核对后保存，回复可修改，如：金额改成35万",
         rows(draft),
         note(draft),
         buttons,
@@ -159,7 +160,7 @@ def edit_card(card_id: str, draft: Draft, stages: list[str], contacts: list[str]
     return Card(
         card_id,
         "修改拜访记录",
-        "选好后点“确定”；金额、客户、下一步等请直接回复，如：金额改成35万、下一步 周五前发合同",
+        "选好后点“确定”；其他字段直接回复修改",
         rows(draft),
         note(draft),
         (Button("取消修改", payload(card_id, "back")),),
