@@ -15,6 +15,7 @@ from bot.pipeline.router import Router
 from bot.replies import Markdown, Text
 from handlers.followup.card import money, when
 from handlers.followup.catalog import CatalogService
+from handlers.followup.save import END_OF_DAY
 from storage.models import Approval, Client, Contact, Deal, FollowUp, Task
 
 router = Router("brief")
@@ -28,6 +29,11 @@ TALKING_POINTS = {
     "输单": "了解输单原因，保持联系，留意续约或二期机会",
 }
 SILENCE_DAYS = 7
+
+
+def deadline_text(local: datetime) -> str:
+    """A day's deadline (saved as the end of that working day) reads as the day alone."""
+    return local.date().isoformat() if local.time() == END_OF_DAY else local.isoformat()
 
 
 def _ago(now: datetime, then: datetime) -> int:
@@ -87,7 +93,7 @@ async def build_brief(
     if tasks:
         lines.append("下一步：")
         for t in tasks:
-            due = when(t.due_at.astimezone(tz).isoformat()) if t.due_at else "未定"
+            due = when(deadline_text(t.due_at.astimezone(tz))) if t.due_at else "未定"
             overdue = "（已逾期）" if t.due_at and t.due_at < now else ""
             lines.append(f"- {t.title}（截止 {due}{overdue}）")
             if overdue:

@@ -60,6 +60,7 @@ async def test_note_to_saved_record_with_stage_history_task_and_brief(bot: Harne
     assert update.card["closed"] == "已保存 · 张伟 · 10:00"
     assert isinstance(brief.reply, Markdown) and "华东机械 · 客户简报" in brief.reply.text
     assert "阶段：报价谈判（第 0 天）" in brief.reply.text and "金额：35万元" in brief.reply.text
+    assert "（截止 12月2日 周三）" in brief.reply.text  # a day's deadline reads as the day
 
     record = await FollowUp.get(card_id=card["id"])
     deal = await Deal.get(id=record.deal_id)
