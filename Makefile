@@ -22,12 +22,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Browser tests drive Debian's Chromium (no browser download).
+# Browser tests drive Debian's Chromium (no browser download); a CJK font makes their
+# screenshots of the Chinese sandbox page readable.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
 	fi
 
 # The suite runs every database test on SQLite and on the local PostgreSQL.
@@ -38,7 +44,7 @@ postgres:
 	fi
 
 test: venv system-deps postgres
-	SALESBOT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	SALESBOT_REQUIRE_POSTGRES=1 SALESBOT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: venv
 	$(BIN)/salesbot demo --config $(CONFIG)

@@ -18,18 +18,20 @@ def serve(config: AppConfig, *, host: str | None, port: int | None, demo: bool) 
     host = host or config.server.host
     port = port or config.server.port
     if demo:
-        from bot.demo.mode import build_demo_runtime
+        from bot.demo.mode import DEMO_HOSTS, build_demo, create_demo_app
 
-        if host not in ("127.0.0.1", "localhost"):
+        if host not in DEMO_HOSTS:
             print("演示模式只能绑定 127.0.0.1（演示路由不对外开放）。")
             return 2
-        runtime = build_demo_runtime(config, port=port)
+        host = "127.0.0.1"  # the simulator calls back on this address, so bind exactly it
+        demo_setup = build_demo(config, port=port)
+        app = create_demo_app(demo_setup)
+        banner = (
+            f"salesbot 演示模式已启动：{demo_setup.base_url}\n打开沙盒：{demo_setup.sandbox_url}"
+        )
     else:
-        runtime = build_runtime(config)
-    app = create_app(config, runtime=runtime)
-    banner = f"salesbot 已启动：http://{host}:{port}"
-    if demo:
-        banner += f"\n打开沙盒：http://{host}:{port}/sandbox"
+        app = create_app(config, runtime=build_runtime(config))
+        banner = f"salesbot 已启动：http://{host}:{port}"
 
     def announce(_: object) -> None:
         print(banner, flush=True)

@@ -9,6 +9,7 @@
     item = await sim.wait_for("ZhangWei", lambda i: i.kind == "template_card")
     await sim.tap("ZhangWei", item.card.task_id, "保存")
     sim.inbox_of("ZhangWei")                 # everything the user sees, cards kept current
+    await sim.wait_changed(sim.feed_version, 25)  # a client's long-poll: any feed changed?
 
 Credentials are random per instance; nothing is read from or written to files.
 """
@@ -154,9 +155,17 @@ class WecomSimulator:
     async def send_text(self, user: str, text: str) -> CallbackResult:
         return await self._message(user, "text", {"Content": text})
 
-    async def send_voice(self, user: str, amr: bytes | None = None) -> CallbackResult:
-        """A voice note: the AMR is stored (fetchable with media/get), then the callback sent."""
-        media = self.tenant.store_media("voice", "voice.amr", "audio/amr", amr or silent_amr())
+    async def send_voice(
+        self,
+        user: str,
+        amr: bytes | None = None,
+        *,
+        content_type: str = "audio/amr",
+        filename: str = "voice.amr",
+    ) -> CallbackResult:
+        """A voice note: the audio is stored (fetchable with media/get), then the callback sent."""
+        # WeCom delivers AMR; the sandbox hands in browser recordings (WebM/Opus) with their type.
+        media = self.tenant.store_media("voice", filename, content_type, amr or silent_amr())
         result = await self._message(user, "voice", {"MediaId": media.media_id, "Format": "amr"})
         result.extra["media_id"] = media.media_id
         return result
@@ -217,6 +226,15 @@ class WecomSimulator:
     # ------------------------------------------------------------------ the user's screen
     def inbox_of(self, user: str) -> list[FeedItem]:
         return self.tenant.feed.items(user)
+
+    @property
+    def feed_version(self) -> int:
+        """Grows with every change to any user's feed (a new item, a card updated in place)."""
+        return self.tenant.feed.version
+
+    async def wait_changed(self, since: int, within: float) -> bool:
+        """Wait until ``feed_version`` moves past ``since``; False after ``within`` seconds."""
+        return await self.tenant.feed.wait_changed(since, within)
 
     def cards_of(self, user: str) -> list[HeldCard]:
         return [i.card for i in self.inbox_of(user) if i.card is not None]

@@ -90,6 +90,7 @@ class Feed:
         self._items: dict[str, list[FeedItem]] = defaultdict(list)
         self._seq = 0
         self._waiters: set[asyncio.Event] = set()
+        self.version = 0  # counts changes, so a watcher can ask "anything since version n?"
 
     def items(self, user: str) -> list[FeedItem]:
         return list(self._items.get(user, []))
@@ -103,8 +104,23 @@ class Feed:
 
     def changed(self) -> None:
         """Something new or a held card changed in place: wake whoever waits on a feed."""
+        self.version += 1
         for waiter in self._waiters:
             waiter.set()
+
+    async def wait_changed(self, since: int, within: float) -> bool:
+        """True once ``version`` differs from ``since`` (any user), False after ``within`` s."""
+        if self.version != since:
+            return True
+        waiter = asyncio.Event()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait_for(waiter.wait(), within)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self._waiters.discard(waiter)
 
     async def wait_for(
         self, user: str, predicate: Callable[[FeedItem], bool], within: float

@@ -68,20 +68,41 @@ async def test_demo_serves_health_and_answers_help(tmp_path: Path) -> None:
                     return False
 
             await eventually(healthy, within=60, every=0.1)
-            async with session.post(
-                base + "/test/messages", json={"user": "zhang.wei", "text": "/帮助"}
-            ) as r:
-                assert r.status == 200
+            # The demo's own tenant: the sandbox API acts as 张伟's WeCom client, the simulator
+            # posts a signed callback, the bot answers through the simulator's message/send.
+            body = {"user": "ZhangWei", "text": "/帮助"}
+            async with session.post(base + "/sandbox/api/text", json=body) as r:
+                assert r.status == 200, await r.text()
 
             async def answered() -> list:
-                async with session.get(base + "/test/sent", params={"user": "zhang.wei"}) as r:
-                    return await r.json()
+                params = {"user": "ZhangWei", "wait": "5"}
+                async with session.get(base + "/sandbox/api/conversation", params=params) as r:
+                    items = (await r.json())["items"]
+                return [i for i in items if i["from"] == "bot"]
 
             sent = await eventually(answered, within=15)
-            assert "可用的命令" in sent[0]["reply"]["text"]
+            assert "可用的命令" in sent[0]["text"]
+            async with session.get(base + "/sandbox") as r:
+                assert r.status == 200
+            async with session.post(base + "/test/messages", json=body) as r:
+                assert r.status == 404  # demo mode drives the simulator, not a test channel
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err[-2000:]
     assert f"http://127.0.0.1:{port}/sandbox" in out
     await asyncio.sleep(0)
+
+
+def test_demo_mode_refuses_to_listen_beyond_this_machine(tmp_path: Path) -> None:
+    env = {**os.environ, "SALESBOT_DATABASE_URL": f"sqlite://{tmp_path}/demo.sqlite3"}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--demo", "--host", "0.0.0.0", "--port", "1"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "演示模式只能绑定 127.0.0.1" in run.stdout
