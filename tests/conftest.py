@@ -52,6 +52,16 @@ def db_url(
 
 
 @pytest.fixture
+def postgres_url(postgres_template: PostgresTemplate | None) -> Iterator[str]:
+    """A fresh PostgreSQL database, for what only PostgreSQL does (replicas sharing work)."""
+    if postgres_template is None:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    url = postgres_template.new()
+    yield url
+    postgres_template.drop(url)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
     return sqlite_template.new(tmp_path)
 

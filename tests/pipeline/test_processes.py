@@ -128,10 +128,9 @@ async def test_sigkill_mid_handler_then_restart_handles_once(
 
 @pytest.mark.slow
 async def test_two_replicas_share_one_postgres_exactly_once(
-    db_url: str, processes: list[BotProcess]
+    postgres_url: str, processes: list[BotProcess]
 ) -> None:
-    if not db_url.startswith("postgres"):
-        pytest.skip("replicas share work through PostgreSQL")
+    db_url = postgres_url
     users = [
         "zhang.wei",
         "li.na",
