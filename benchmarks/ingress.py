@@ -1,25 +1,38 @@
 """WeCom ingress: acknowledged (persisted) callbacks per second and latency, bot vs bare receiver.
 
-Encrypted text callbacks from a known rep, closed loop over keep-alive connections, the load
-generator in its own process. The bare receiver (benchmarks/bare_receiver.py) is the ceiling;
-the bot is the real app (edge → inbox group commit → workers running a probe handler that writes
-one row per message), measured once with its workers running and once without.
+Encrypted text callbacks from a known rep (ZhangWei), closed loop over keep-alive connections,
+the load generator in a process of its own. The bare receiver (benchmarks/bare_receiver.py) is
+the ceiling: aiohttp + wechatpy verify/decrypt/parse + one SQLite WAL insert + 200. The bot is
+the real app — the WeCom channel, the inbox, and workers running the real feature handlers
+(``--handlers followup``: the rep's texts go through the follow-up extractor and its draft card,
+replies go out through the sender to a WeCom simulator) — or, with ``--handlers probe``, a
+stand-in handler writing one row per message.
 
-    .venv/bin/python benchmarks/ingress.py [--duration 10] [--connections 32]
+Targets run interleaved, ``--repeats`` rounds (bare, bot, bare, bot …), each against a fresh
+server and database, and the summary gives the median of each figure: on a shared 2-core machine
+one run is not to be trusted. For the bot, "drain" is the time from the end of the load until
+the inbox has no pending row left; "handled" is how many rows the workers finished during the
+load (the inbox absorbs the rest).
+
+    .venv/bin/python benchmarks/ingress.py [--repeats 3] [--duration 10] [--db sqlite|postgres]
+        [--handlers followup|probe] [--targets bare,bot[,bot-no-workers]] [--profile DIR]
 """
 
 import argparse
 import asyncio
+import base64
+import json
 import multiprocessing as mp
 import os
-import secrets
 import signal
 import socket
-import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +41,17 @@ sys.path.insert(0, str(ROOT))
 
 REP = "ZhangWei"  # a rep from config.yaml
 PATH = "/wecom/callback"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/"
+AGENT_ID = 1000002
 
 
 # ---------------------------------------------------------------------------- load generator
 def _requests(creds: dict[str, str], count: int, start_id: int) -> list[tuple[bytes, bytes]]:
-    """Pre-signed requests (raw HTTP request line + body), so signing costs nothing in the loop."""
-    import base64
-
+    """Pre-signed requests (request target + body), so signing costs nothing in the loop."""
     from bot.sim.wecom_callbacks import Signer, message_xml
 
     key = base64.b64decode(creds["BENCH_AES_KEY"] + "=")
-    signer = Signer(creds["BENCH_TOKEN"], key, creds["BENCH_CORP_ID"], 1000002)
+    signer = Signer(creds["BENCH_TOKEN"], key, creds["BENCH_CORP_ID"], AGENT_ID)
     now = int(time.time())
     out = []
     for i in range(count):
@@ -50,7 +63,7 @@ def _requests(creds: dict[str, str], count: int, start_id: int) -> list[tuple[by
                 "MsgType": "text",
                 "Content": f"今天拜访了华东机械王经理，第{i}条",
                 "MsgId": start_id + i,
-                "AgentID": 1000002,
+                "AgentID": AGENT_ID,
             }
         )
         req = signer.sign_message(plain, now)
@@ -106,12 +119,13 @@ async def _load(
         "other": counts["other"],
         "p50_ms": latencies[n // 2] * 1000 if n else float("nan"),
         "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else float("nan"),
-        "sent_total": 0,
+        "max_ms": latencies[-1] * 1000 if n else float("nan"),
     }
 
 
 def _generator(port: int, creds: dict[str, str], args: dict[str, Any], out: Any) -> None:
     requests = _requests(creds, args["count"], args["start_id"])
+    out.put("ready")
     result = asyncio.run(
         _load(port, requests, args["connections"], args["warmup"], args["duration"])
     )
@@ -119,7 +133,7 @@ def _generator(port: int, creds: dict[str, str], args: dict[str, Any], out: Any)
 
 
 # ---------------------------------------------------------------------------- the bot server
-def serve_bot(port: int, db_url: str, workers: bool) -> None:
+def serve_bot(port: int, db_url: str, workers: bool, handlers: str) -> None:
     from aiohttp import web
 
     from bot.app import build_runtime, create_app
@@ -135,29 +149,33 @@ def serve_bot(port: int, db_url: str, workers: bool) -> None:
     config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url})
     app = WecomApp(
         corp_id=os.environ["BENCH_CORP_ID"],
-        agent_id=1000002,
-        secret="bench-secret-unused",
+        agent_id=AGENT_ID,
+        secret=os.environ["BENCH_SECRET"],
         token=os.environ["BENCH_TOKEN"],
         encoding_aes_key=os.environ["BENCH_AES_KEY"],
-        api_base="http://127.0.0.1:9/",
+        api_base=os.environ["BENCH_API_BASE"],
     )
     config = config.model_copy(update={"channels": Channels(wecom=(app,))})
     setup_logging(config)
 
-    router = Router("bench")
+    routers = None  # the app's own feature routers
+    if handlers == "probe":
+        router = Router("bench")
 
-    @router.on(TextEvent)
-    async def note(ctx: Context, event: TextEvent) -> None:
-        # A stand-in for a feature: one row written per message.
-        await AuditLog.create(
-            at=event.time,
-            actor=event.user_id,
-            action="note",
-            subject_type="msg",
-            subject_id=event.msg_id,
-        )
+        @router.on(TextEvent)
+        async def note(ctx: Context, event: TextEvent) -> None:
+            # A stand-in for a feature: one row written per message.
+            await AuditLog.create(
+                at=event.time,
+                actor=event.user_id,
+                action="note",
+                subject_type="msg",
+                subject_id=event.msg_id,
+            )
 
-    runtime = build_runtime(config, routers=[router])
+        routers = [router]
+
+    runtime = build_runtime(config, routers=routers)
     if not workers:
 
         async def idle() -> None:
@@ -173,14 +191,126 @@ def serve_bot(port: int, db_url: str, workers: bool) -> None:
     )
 
 
+# ---------------------------------------------------------------------------- WeCom simulator
+class Simulator:
+    """The WeCom API the bot's sender talks to, on its own event loop in a thread of ours."""
+
+    def __init__(self) -> None:
+        from bot.sim.wecom import WecomSimulator
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.sim = WecomSimulator()
+        self.sim.add_user(REP, "张伟")
+        self.api_base = self.run(self.sim.start())
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
+
+    def creds(self) -> dict[str, str]:
+        s = self.sim
+        return {
+            "BENCH_CORP_ID": s.corp_id,
+            "BENCH_TOKEN": s.token,
+            "BENCH_AES_KEY": s.encoding_aes_key,
+            "BENCH_SECRET": s.secret,
+            "BENCH_API_BASE": self.api_base,
+        }
+
+    def stop(self) -> None:
+        self.run(self.sim.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+# ---------------------------------------------------------------------------- databases
+class Store:
+    """A fresh database per bot run, and the queries the orchestrator needs on it."""
+
+    def __init__(self, dialect: str, folder: Path) -> None:
+        self.dialect = dialect
+        self.folder = folder
+        self.template = ""
+        if dialect == "sqlite":
+            self.template_path = folder / "template.sqlite3"
+            _migrate(f"sqlite://{self.template_path}")
+        else:
+            self.template = f"bench_tpl_{uuid.uuid4().hex[:8]}"
+            _pg(f'CREATE DATABASE "{self.template}"')
+            _migrate(PG_ADMIN + self.template)
+        self.made: list[str] = []
+
+    def new(self, name: str) -> str:
+        if self.dialect == "sqlite":
+            import shutil
+
+            path = self.folder / f"{name}.sqlite3"
+            shutil.copyfile(self.template_path, path)
+            return f"sqlite://{path}"
+        db = f"bench_{name.replace('-', '_')}_{uuid.uuid4().hex[:6]}"
+        _pg(f'CREATE DATABASE "{db}" TEMPLATE "{self.template}"')
+        self.made.append(db)
+        return PG_ADMIN + db
+
+    def counts(self, url: str) -> dict[str, int]:
+        sql = "SELECT status, COUNT(*) AS n FROM inbox GROUP BY status"
+        if self.dialect == "sqlite":
+            import sqlite3
+
+            con = sqlite3.connect(f"file:{url.split('://', 1)[1]}?mode=ro", uri=True, timeout=10)
+            try:
+                rows = con.execute(sql).fetchall()
+            finally:
+                con.close()
+        else:
+            rows = _pg(sql, url)
+        return {str(status): int(n) for status, n in rows}
+
+    def close(self) -> None:
+        for db in [*self.made, self.template]:
+            if db:
+                _pg(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def _migrate(url: str) -> None:
+    code = "import asyncio, sys; from storage.migrate import upgrade; asyncio.run(upgrade(sys.argv[1]))"
+    subprocess.run([sys.executable, "-c", code, url], check=True, cwd=ROOT)
+
+
+def _pg(sql: str, url: str = PG_ADMIN + "postgres") -> list[tuple[Any, ...]]:
+    import asyncpg
+
+    async def run() -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def backlog(counts: dict[str, int]) -> int:
+    return counts.get("0", 0) + counts.get("1", 0)
+
+
 # ---------------------------------------------------------------------------- orchestration
-def _free_port() -> int:
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """SIGINT (the bot's graceful shutdown), then kill if it takes more than a minute."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_port(port: int, proc: subprocess.Popen[bytes], within: float = 60) -> None:
+def wait_port(port: int, proc: subprocess.Popen[bytes], within: float = 60) -> None:
     deadline = time.time() + within
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -193,44 +323,46 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], within: float = 60) -> 
     raise RuntimeError("server did not start")
 
 
-def _backlog(db_path: Path) -> int:
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        return int(con.execute("SELECT COUNT(*) FROM inbox WHERE status IN (0, 1)").fetchone()[0])
-    finally:
-        con.close()
-
-
-def _rows(db_path: Path) -> int:
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        return int(con.execute("SELECT COUNT(*) FROM inbox").fetchone()[0])
-    finally:
-        con.close()
+def _profile(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen(
+        [
+            *(str(spy), "record", "-p", str(pid), "-d", str(max(1, int(seconds))), "-r", "250"),
+            *("--nonblocking", "--threads", "-f", "raw", "-o", str(out)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def run_target(
-    name: str,
+    target: str,
     cmd: list[str],
     port: int,
     creds: dict[str, str],
     args: argparse.Namespace,
     start_id: int,
-    db_path: Path | None,
+    url: str | None,
+    store: Store | None,
+    profile: Path | None,
+    log: Path,
 ) -> dict[str, Any]:
-    env = {**os.environ, **creds}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    # The server logs as configured (JSON lines); to a file, so the figures stay readable.
+    with log.open("ab") as sink:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **creds}, stdout=sink, stderr=subprocess.STDOUT
+        )
     try:
-        _wait_port(port, proc)
-        out: Any = mp.get_context("spawn").Queue()
-        expected = int(args.capacity * (args.warmup + args.duration) * 1.2)
-        gen = mp.get_context("spawn").Process(
+        wait_port(port, proc)
+        ctx = mp.get_context("spawn")
+        out: Any = ctx.Queue()
+        gen = ctx.Process(
             target=_generator,
             args=(
                 port,
                 creds,
                 {
-                    "count": expected,
+                    "count": int(args.capacity * (args.warmup + args.duration) * 1.2),
                     "start_id": start_id,
                     "connections": args.connections,
                     "warmup": args.warmup,
@@ -240,90 +372,165 @@ def run_target(
             ),
         )
         gen.start()
-        result = out.get(timeout=600)
-        gen.join()
+        assert out.get(timeout=600) == "ready"
+        spy = None
+        if profile is not None:
+            time.sleep(args.warmup)
+            spy = _profile(proc.pid, args.duration - 0.5, profile)
+        result: dict[str, Any] = out.get(timeout=600)
         ended = time.perf_counter()
-        if db_path is not None and name == "bot":
-            while _backlog(db_path) > 0:
-                time.sleep(0.05)
-            result["drain_s"] = time.perf_counter() - ended
-        if db_path is not None:
-            result["rows"] = _rows(db_path)
+        gen.join()
+        if spy is not None:
+            spy.wait(60)
+        if url is not None and store is not None:
+            counts = store.counts(url)
+            result["handled"] = counts.get("2", 0) + counts.get("3", 0)
+            result["rows"] = sum(counts.values())
+            if target == "bot":
+                while backlog(counts) > 0:
+                    if time.perf_counter() - ended > args.drain_limit:
+                        result["drain_s"] = float("inf")
+                        break
+                    time.sleep(0.05)
+                    counts = store.counts(url)
+                else:
+                    result["drain_s"] = time.perf_counter() - ended
         return result
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarize(results: dict[str, list[dict[str, Any]]], p99_target: float) -> list[str]:
+    lines = []
+    head = (
+        f"{'target':16s} {'acked/s':>8s} {'p50 ms':>7s} {'p99 ms':>7s} {'max ms':>7s} "
+        f"{'ratio':>6s} {'handled':>8s} {'drain s':>8s}"
+    )
+    lines.append(head)
+    bare = _median([r["acked_per_s"] for r in results.get("bare", [])])
+    for target, runs in results.items():
+        acked = _median([r["acked_per_s"] for r in runs])
+        ratio = f"{acked / bare:6.0%}" if bare == bare and target != "bare" else "     –"
+        handled = _median([r.get("handled", float("nan")) for r in runs]) if target != "bare" else 0
+        drains = [r["drain_s"] for r in runs if "drain_s" in r]
+        lines.append(
+            f"{target:16s} {acked:8.0f} {_median([r['p50_ms'] for r in runs]):7.1f} "
+            f"{_median([r['p99_ms'] for r in runs]):7.1f} "
+            f"{_median([r['max_ms'] for r in runs]):7.1f} {ratio} "
+            + (f"{handled:8.0f}" if target != "bare" else f"{'–':>8s}")
+            + (f" {_median(drains):8.1f}" if drains else f" {'–':>8s}")
+        )
+    if "bare" in results:
+        for target, runs in results.items():
+            if target == "bare":
+                continue
+            paired = [
+                b["acked_per_s"] and r["acked_per_s"] / b["acked_per_s"]
+                for r, b in zip(runs, results["bare"], strict=False)
+            ]
+            acked = _median([r["acked_per_s"] for r in runs])
+            p99 = _median([r["p99_ms"] for r in runs])
+            ok = acked >= 0.7 * bare and p99 < p99_target
+            lines.append(
+                f"{target}: {acked / bare:.0%} of the bare receiver (per round: "
+                + ", ".join(f"{p:.0%}" for p in paired)
+                + f"), p99 {p99:.1f} ms -> {'target met' if ok else 'TARGET MISSED'}"
+            )
+    return lines
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--handlers", choices=["followup", "probe"], default="followup")
+    parser.add_argument("--targets", default="bare,bot")
     parser.add_argument(
         "--capacity",
         type=float,
         default=8000,
         help="requests pre-signed per second of the run (an upper bound)",
     )
-    parser.add_argument("--targets", default="bare,bot,bot-no-workers")
+    parser.add_argument("--drain-limit", type=float, default=900, help="give up draining after")
+    parser.add_argument("--profile", type=Path, help="py-spy the bot during the measured window")
+    parser.add_argument("--json", type=Path, help="write every run's figures here")
+    parser.add_argument(
+        "--logs", type=Path, default=ROOT / "test-output" / "ingress", help="servers' logs"
+    )
     parser.add_argument("serve", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:  # internal: python ingress.py serve <port> <db url> <workers 0|1>
-        serve_bot(int(args.serve[1]), args.serve[2], args.serve[3] == "1")
+    if args.serve:  # internal: ingress.py serve <port> <db url> <workers 0|1> <handlers>
+        serve_bot(int(args.serve[1]), args.serve[2], args.serve[3] == "1", args.serve[4])
         return 0
 
-    import base64
-
-    creds = {
-        "BENCH_CORP_ID": "ww" + secrets.token_hex(8),
-        "BENCH_TOKEN": secrets.token_hex(16),
-        "BENCH_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode()[:43],
-    }
-    results: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for n, target in enumerate(args.targets.split(",")):
-            port = _free_port()
-            db = Path(tmp) / f"{target}.sqlite3"
-            if target == "bare":
-                cmd = [
-                    sys.executable,
-                    "benchmarks/bare_receiver.py",
-                    "--port",
-                    str(port),
-                    "--db",
-                    str(db),
-                ]
-            else:
-                url = f"sqlite://{db}"
-                code = (
-                    "import asyncio, sys; from storage.migrate import upgrade; "
-                    "asyncio.run(upgrade(sys.argv[1]))"
-                )
-                subprocess.run([sys.executable, "-c", code, url], check=True, cwd=ROOT)
-                workers = "0" if target.endswith("no-workers") else "1"
-                cmd = [sys.executable, "benchmarks/ingress.py", "serve", str(port), url, workers]
-            name = "bot" if target == "bot" else target
-            results[target] = run_target(name, cmd, port, creds, args, 10**9 * (n + 1), db)
-            r = results[target]
-            print(
-                f"{target:16s} {r['acked_per_s']:8.0f} acked/s   p50 {r['p50_ms']:6.2f} ms   "
-                f"p99 {r['p99_ms']:6.2f} ms   non-200 {r['other']}   rows {r.get('rows', '-')}"
-                + (f"   drain {r['drain_s']:.2f} s" if "drain_s" in r else ""),
-                flush=True,
-            )
-    if "bare" in results:
-        base = results["bare"]["acked_per_s"]
-        for target, r in results.items():
-            if target != "bare":
-                ok = r["acked_per_s"] >= 0.7 * base and r["p99_ms"] < 20
-                print(
-                    f"{target}: {r['acked_per_s'] / base:.0%} of the bare receiver, "
-                    f"p99 {r['p99_ms']:.1f} ms -> {'target met' if ok else 'TARGET MISSED'}"
-                )
+    targets = args.targets.split(",")
+    args.logs.mkdir(parents=True, exist_ok=True)
+    sim = Simulator()
+    creds = sim.creds()
+    results: dict[str, list[dict[str, Any]]] = {t: [] for t in targets}
+    print(
+        f"cores={os.cpu_count()} load={os.getloadavg()[0]:.1f} db={args.db} "
+        f"handlers={args.handlers} connections={args.connections} "
+        f"{args.repeats}x({args.warmup:g}+{args.duration:g} s)",
+        flush=True,
+    )
+    store: Store | None = None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if any(t != "bare" for t in targets):
+                store = Store(args.db, Path(tmp))
+            n = 0
+            for round_no in range(1, args.repeats + 1):
+                for target in targets:
+                    n += 1
+                    port = free_port()
+                    url: str | None = None
+                    if target == "bare":
+                        db = Path(tmp) / f"bare-{round_no}.sqlite3"
+                        cmd = [sys.executable, "benchmarks/bare_receiver.py", "--port", str(port)]
+                        cmd += ["--db", str(db)]
+                    else:
+                        assert store is not None
+                        url = store.new(f"{target}-{round_no}")
+                        workers = "0" if target.endswith("no-workers") else "1"
+                        cmd = [sys.executable, "benchmarks/ingress.py", "serve", str(port), url]
+                        cmd += [workers, args.handlers]
+                        sim.sim.callback_url = f"http://127.0.0.1:{port}{PATH}"
+                    profile = None
+                    if args.profile is not None and target != "bare":
+                        args.profile.mkdir(parents=True, exist_ok=True)
+                        profile = args.profile / f"{target}-{round_no}.txt"
+                    log = args.logs / f"{target}-{round_no}.log"
+                    r = run_target(
+                        target, cmd, port, creds, args, 10**9 * n, url, store, profile, log
+                    )
+                    results[target].append(r)
+                    print(
+                        f"round {round_no} {target:15s} {r['acked_per_s']:7.0f} acked/s  "
+                        f"p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  "
+                        f"max {r['max_ms']:6.1f} ms  non-200 {r['other']}"
+                        + (f"  handled {r['handled']}/{r['rows']}" if "rows" in r else "")
+                        + (f"  drain {r['drain_s']:.1f} s" if "drain_s" in r else ""),
+                        flush=True,
+                    )
+    finally:
+        sim.stop()
+        if store is not None and args.db == "postgres":
+            store.close()
+    print()
+    for line in summarize(results, 20.0):
+        print(line)
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2))
     return 0
 
 

@@ -3,6 +3,11 @@
 WeCom drops a member's 31st message in a minute without an error, so the window is counted from
 what this bot actually sent (in the database, so replicas share it) and held-back text is merged
 into fewer messages instead of being lost.
+
+The sender claims by recipient: those the outbox says replies were queued for, those it just
+delivered to (their next message may be due), and those whose hold — a rate window, a retry
+backoff — has run out. It remembers holds itself, so a recipient whose queue is waiting for the
+next minute costs no query until then. A bounded scan every ``poll_seconds`` finds the rest.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ from collections.abc import Mapping
 from bot.channels.base import Channel, Delivered, RetryLater, Undeliverable
 from bot.clock import Clock
 from bot.metrics import Metrics
-from bot.pipeline.outbox import Outbox, OutboxRow
+from bot.pipeline.outbox import Address, Outbox, OutboxRow
 from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
 
 log = logging.getLogger(__name__)
 
 MINUTE_MS, HOUR_MS = 60_000, 3_600_000
 MERGE_SEPARATOR = "\n\n"
+MERGE_LOOKAHEAD = 256  # queued rows read when merging; far more than 2048 bytes of text holds
+LEASE_S = 60
 
 
 def backoff_s(attempt: int) -> float:
@@ -52,12 +59,18 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._held: dict[Address, int] = {}  # recipient → when (clock ms) its head is due
+        self._overflowed: set[Address] = set()  # recipients a rate window held back
 
     def notify(self) -> None:
         self._wake.set()
 
     async def start(self) -> None:
         self._stopping = False
+        try:  # after a restart, recipients with mail waiting are found once, by a scan
+            self.outbox.hints.add(await self.outbox.unfinished_recipients())
+        except Exception:
+            log.exception("could not list recipients with mail waiting; the poll will find them")
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
@@ -75,24 +88,60 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many rows were taken (tests call this directly)."""
-        rows = await self.outbox.claim(60, self.batch)
+        rows = await self.outbox.claim(LEASE_S, self.batch)
+        if rows:
+            await asyncio.gather(*(self._send(r) for r in rows))
+        return len(rows)
+
+    async def _pass(self, scan: bool) -> int:
+        now = self.clock.ms()
+        wanted = self.outbox.hints.take()
+        for address, due in list(self._held.items()):
+            if due <= now:
+                del self._held[address]
+                wanted.add(address)
+        addresses = sorted(a for a in wanted if a not in self._held)
+        rows: list[OutboxRow] = []
+        if addresses:
+            rows = await self.outbox.claim_recipients(LEASE_S, addresses, self.batch)
+            taken = {r.address for r in rows}
+            missed = [a for a in addresses if a not in taken]
+            if len(rows) == self.batch:  # out of batch, not out of mail
+                self.outbox.hints.add(missed)
+            elif missed:
+                # Waiting for a time (held by a rate window or a backoff, maybe by an earlier
+                # process): remember when, and ask again then — not on every new reply.
+                self._held.update(await self.outbox.next_due(missed))
+        if scan and len(rows) < self.batch:
+            rows += await self.outbox.claim(LEASE_S, self.batch - len(rows))
         if rows:
             await asyncio.gather(*(self._send(r) for r in rows))
         return len(rows)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_scan = 0.0
         while True:
             self._wake.clear()
+            scan = loop.time() >= next_scan
+            if scan:
+                next_scan = loop.time() + self.poll_seconds
             try:
-                taken = await self.run_once()
+                taken = await self._pass(scan)
             except Exception:
                 log.exception("outbox pass failed; retrying")
                 taken = 0
             if self._stopping and taken == 0:
                 return
             if taken == 0:
+                timeout = next_scan - loop.time()
+                if self._held:
+                    timeout = min(timeout, (min(self._held.values()) - self.clock.ms()) / 1000)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), max(timeout, 0.001))
+
+    def _hold(self, address: Address, until_ms: int) -> None:
+        self._held[address] = max(self._held.get(address, 0), until_ms)
 
     async def _send(self, row: OutboxRow) -> None:
         channel = self.channels.get((row.address.platform, row.address.app))
@@ -105,6 +154,9 @@ class OutboxSender:
             held, reply = await self._respect_window(channel, row)
             if held:
                 return
+        # Whatever happens below, this recipient's next message may be due next (a retry
+        # replaces the hint with a hold).
+        self.outbox.hints.add([row.address])
         try:
             result = await channel.deliver(row.address.recipient, reply)
         except Exception as exc:
@@ -116,9 +168,9 @@ class OutboxSender:
             self.metrics.sent.labels(platform, row.kind).inc()
         elif isinstance(result, RetryLater) and row.attempts < self.max_attempts:
             self.metrics.send_failures.labels(platform, "retry").inc()
-            await self.outbox.retry_at(
-                row.id, self.clock.ms() + int(result.after_s * 1000), result.reason
-            )
+            when = self.clock.ms() + int(result.after_s * 1000)
+            await self.outbox.retry_at(row.id, when, result.reason)
+            self._hold(row.address, when)
         else:
             reason = result.reason if isinstance(result, RetryLater | Undeliverable) else "?"
             self.metrics.send_failures.labels(platform, "dead").inc()
@@ -140,12 +192,20 @@ class OutboxSender:
                 free_at = sent[len(sent) - limit.per_hour] + HOUR_MS + 1
             self.metrics.throttled.labels(row.address.platform).inc()
             await self.outbox.retry_at(row.id, free_at, "held back by the rate limit", count=False)
+            self._hold(row.address, free_at)
+            self._overflowed.add(row.address)
             return True, row.reply
         room = limit.per_minute - len(minute)
+        # Text a window held back is delivered in as few messages as it fits in, whatever room
+        # the new window has: the recipient has waited for it already.
+        overflowed = row.address in self._overflowed
+        self._overflowed.discard(row.address)
         if row.kind not in MERGEABLE:
             return False, row.reply
-        queued = await self.outbox.queued_for(row.address, row.id, sorted(MERGEABLE))
-        excess = len(queued) + 1 - room
+        queued = await self.outbox.queued_for(
+            row.address, row.id, sorted(MERGEABLE), limit=room + MERGE_LOOKAHEAD
+        )
+        excess = len(queued) if overflowed else len(queued) + 1 - room
         if excess <= 0:
             return False, row.reply
         # More text is waiting than the window can take one by one: fold the overflow into this

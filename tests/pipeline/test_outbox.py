@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import pytest
 
 from bot.channels.base import Delivered, DeliveryResult, RateLimit, RetryLater, Undeliverable
 from bot.clock import ManualClock
@@ -52,18 +49,10 @@ class ScriptedChannel:
         return result
 
 
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = Database(db_url)
-    await database.open()
-    yield database
-    await database.close()
-
-
 def make_sender(
-    db: Database, channel: ScriptedChannel, clock: ManualClock
+    db: Database, channel: ScriptedChannel, clock: ManualClock, outbox: Outbox | None = None
 ) -> tuple[Outbox, OutboxSender]:
-    outbox = Outbox(db, clock)
+    outbox = outbox or Outbox(db, clock)
     sender = OutboxSender(
         outbox,
         {("test", "test"): channel},
