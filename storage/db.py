@@ -30,6 +30,7 @@ from tortoise.backends.sqlite.client import (
     SqliteTransactionContext,
     SqliteTransactionWrapper,
 )
+from tortoise.connection import get_connections
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import TransactionManagementError
 from tortoise.transactions import in_transaction
@@ -129,11 +130,28 @@ class _ImmediateTransaction(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
+class _ImmediateContext(SqliteTransactionContext):
+    async def __aenter__(self) -> Any:
+        # tortoise's context holds the client's lock from before ``begin``; a deferred BEGIN
+        # never fails, but BEGIN IMMEDIATE can (another process held the write lock past the busy
+        # timeout), and the lock left held would hang every later ORM query.
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            token = getattr(self, "token", None)
+            if token is not None:
+                get_connections().reset(token)
+                del self.token
+            if self._trxlock.locked():
+                self._trxlock.release()
+            raise
+
+
 class ImmediateSqliteClient(SqliteClient):
     """tortoise's SQLite client with ``BEGIN IMMEDIATE`` transactions (see above)."""
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(_ImmediateTransaction(self), self._lock)
+        return _ImmediateContext(_ImmediateTransaction(self), self._lock)
 
 
 # The ``engine`` module tortoise loads for the runtime's SQLite connection (migrations keep the
@@ -261,14 +279,16 @@ class SqliteLane:
     def _locked(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` (which starts by taking the write lock) under the process's write mutex,
         retrying while another connection holds SQLite's lock, a fraction of a ms apart."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         pause = 0.0002
         with self._write_lock:
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000  # from our turn, not the queue
             while True:
                 try:
                     return fn()
                 except sqlite3.OperationalError as exc:
-                    if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    # The extended code (BUSY_SNAPSHOT, BUSY_RECOVERY …) carries BUSY in its low byte.
+                    busy = (exc.sqlite_errorcode & 0xFF) == sqlite3.SQLITE_BUSY
+                    if not busy or time.monotonic() > deadline:
                         raise
                 time.sleep(pause)
                 pause = min(pause * 2, 0.002)

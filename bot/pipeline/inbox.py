@@ -361,40 +361,49 @@ class Inbox:
     async def _complete_all(self) -> None:
         while self._done:
             batch, self._done = self._done, []
-            now = self.clock.ms()
-            steps: list[Step] = [s for c in batch for s in c.steps]
-            for c in batch:
-                steps.append(
-                    (
-                        f"UPDATE inbox SET status = {DONE}, done_at = ?, error = NULL "
-                        f"WHERE id = ? AND worker = ? AND status = {PROCESSING}",
-                        (now, c.row_id, c.worker),
-                    )
-                )
-            followers = [c for c in batch if c.follow is not None]
-            follow = sorted({c.follow for c in followers if c.follow is not None})
-            if follow:
-                # One claim for every follower: the rows it takes share its token.
-                steps.append(
-                    self._take(
-                        self._heads_sql(len(follow)),
-                        self._heads_args(follow, now, len(follow)),
-                        now + int(followers[0].lease_s * 1000),
-                        followers[0].next_worker,
-                        now,
-                    )
-                )
             try:
-                written = await self.db.pipeline.transaction(steps)
+                await self._commit(batch)
             except Exception as exc:
+                if len(batch) == 1:
+                    _fail(batch[0], exc)
+                    continue
+                # One completion that cannot be written (a reply the database refuses) must not
+                # fail the others with it: each is tried on its own, and only it fails.
                 for c in batch:
-                    if not c.fut.done():
-                        c.fut.set_exception(exc)
-                continue
-            claimed = {r.user_key: r for r in _rows(written[-1].rows)} if follow else {}
-            for c in batch:
-                if not c.fut.done():
-                    c.fut.set_result(claimed.get(c.follow) if c.follow else None)
+                    try:
+                        await self._commit([c])
+                    except Exception as one:
+                        _fail(c, one)
+
+    async def _commit(self, batch: Sequence[_Completion]) -> None:
+        now = self.clock.ms()
+        steps: list[Step] = [s for c in batch for s in c.steps]
+        for c in batch:
+            steps.append(
+                (
+                    f"UPDATE inbox SET status = {DONE}, done_at = ?, error = NULL "
+                    f"WHERE id = ? AND worker = ? AND status = {PROCESSING}",
+                    (now, c.row_id, c.worker),
+                )
+            )
+        followers = [c for c in batch if c.follow is not None]
+        follow = sorted({c.follow for c in followers if c.follow is not None})
+        if follow:
+            # One claim for every follower: the rows it takes share its token.
+            steps.append(
+                self._take(
+                    self._heads_sql(len(follow)),
+                    self._heads_args(follow, now, len(follow)),
+                    now + int(followers[0].lease_s * 1000),
+                    followers[0].next_worker,
+                    now,
+                )
+            )
+        written = await self.db.pipeline.transaction(steps)
+        claimed = {r.user_key: r for r in _rows(written[-1].rows)} if follow else {}
+        for c in batch:
+            if not c.fut.done():
+                c.fut.set_result(claimed.get(c.follow) if c.follow else None)
 
     async def renew(self, row_id: int, worker: str, lease_s: float) -> bool:
         return await self.renew_many([(row_id, worker)], lease_s) == 1
@@ -450,3 +459,8 @@ class Inbox:
 
 def _rows(rows: Iterable[dict[str, Any]]) -> list[InboxRow]:
     return sorted((InboxRow(**r) for r in rows), key=lambda r: r.id)
+
+
+def _fail(completion: _Completion, exc: BaseException) -> None:
+    if not completion.fut.done():
+        completion.fut.set_exception(exc)

@@ -112,13 +112,15 @@ class Outbox:
                     0,
                     now,
                 ]
-                self.hints.add([a])
             steps.append((sql, args))
         return steps
 
     async def add(self, messages: Sequence[OutgoingMessage], tx: Tx | None = None) -> None:
+        """Queue ``messages``; with ``tx`` the caller hints the sender once it has committed."""
         for sql, args in self.insert_steps(messages):
             await (tx or self.db).execute(sql, *args)
+        if tx is None:
+            self.hints.add(m.address for m in messages)
 
     # ------------------------------------------------------------------ who may have mail
     async def unfinished_recipients(self) -> list[Address]:

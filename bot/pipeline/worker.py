@@ -229,7 +229,13 @@ class InboxWorkers:
                 self.inbox.hints.add(u for u in users if u not in taken)
         if scan and len(rows) < free:
             busy = sorted(self._in_flight | {r.user_key for r in rows})
-            rows += await self.inbox.claim(self._token(), lease, free - len(rows), busy)
+            try:
+                rows += await self.inbox.claim(self._token(), lease, free - len(rows), busy)
+            except Exception:
+                if not rows:
+                    raise
+                # The rows already taken must still be started, or they would sit leased.
+                log.exception("inbox scan failed; starting the rows already claimed")
         return rows
 
     def _start(self, row: InboxRow) -> None:
@@ -249,8 +255,10 @@ class InboxWorkers:
         loop = asyncio.get_running_loop()
         user = row.user_key
         current: InboxRow | None = row
+        held = row.id
         try:
             while current is not None:
+                held = current.id
                 started = loop.time()
                 current = await self._handle(current)
                 self.gate.charge(loop.time() - started)
@@ -261,6 +269,8 @@ class InboxWorkers:
                     break
                 self._leases[current.id] = current.worker
         finally:
+            # However the row ended (even cancelled at shutdown), this process stops renewing it.
+            self._leases.pop(held, None)
             self._in_flight.discard(user)
             # Whatever the user still has waiting is the dispatcher's to claim, when allowed.
             self.inbox.hints.add([user])
@@ -273,7 +283,15 @@ class InboxWorkers:
 
     async def _handle(self, row: InboxRow) -> InboxRow | None:
         """Run one row; returns the user's next row if it was claimed along with completion."""
-        event = event_from_json(row.payload)
+        try:
+            event = event_from_json(row.payload)
+        except Exception as exc:
+            # A kind this version does not know (a newer replica stored it) or a damaged row:
+            # retried later like a failed handler, then buried, so the user's queue moves on.
+            log.exception("unreadable inbox row", extra={"inbox_id": row.id, "kind": row.kind})
+            self._leases.pop(row.id, None)
+            await self._failed(row, None, exc)
+            return None
         ctx = Context(
             event=event,
             config=self.directory.config,
@@ -316,15 +334,19 @@ class InboxWorkers:
                 next_worker=self._token(),
                 lease_s=self.settings.lease_seconds,
             )
-        except Exception:
-            # Not recorded as done: the lease lapses and the row runs again (its replies are
-            # keyed by inbox row, so they are not queued twice).
+        except Exception as exc:
+            # Not recorded as done: the row runs again later, like a failed handler, and is
+            # buried after max_attempts (its replies are keyed by inbox row, so a later success
+            # does not queue them twice).
             log.exception("could not complete an inbox row", extra={"inbox_id": row.id})
-            return None
-        finally:
             self._leases.pop(row.id, None)
+            await self._failed(row, ctx, exc)
+            return None
+        self._leases.pop(row.id, None)
         self._metric(row.kind)[0].inc()
         if ctx.pending:
+            # Only now are the replies committed: the sender may look for them.
+            self.outbox.hints.add(m.address for m in ctx.pending)
             self.on_outbox()
         return nxt
 
@@ -352,7 +374,7 @@ class InboxWorkers:
             except Exception:
                 log.exception("lease renewal failed", extra={"rows": len(leases)})
 
-    async def _failed(self, row: InboxRow, ctx: Context, exc: Exception) -> None:
+    async def _failed(self, row: InboxRow, ctx: Context | None, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"
         try:
             if row.attempts < self.settings.max_attempts:
@@ -361,6 +383,8 @@ class InboxWorkers:
                 )
                 return
             await self.inbox.bury(row.id, row.worker, error)
+            if ctx is None:  # nobody to apologise to: the row said nothing readable
+                return
             apology = OutgoingMessage(ctx.origin, Text(FAILED_REPLY), f"in{row.id}:failed")
             await self.outbox.add([apology])
             self.on_outbox()

@@ -4,16 +4,18 @@ fallback scans, and the database lanes the pipeline writes through."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from tortoise.exceptions import TransactionManagementError
 
 from bot.clock import ManualClock
 from bot.events import TextEvent
 from bot.pipeline.inbox import DONE, PROCESSING, SCAN_WINDOW, Inbox
 from bot.pipeline.outbox import Address, Outbox, OutgoingMessage
 from bot.replies import Text
-from storage.db import Database
+from storage.db import Database, sqlite_path
 from storage.models import AuditLog
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -74,7 +76,7 @@ async def test_completing_a_row_claims_the_users_next_one_in_the_same_transactio
     assert [r["dedupe_key"] for r in await db.fetch("SELECT dedupe_key FROM outbox")] == [
         f"in{first.id}:1"
     ]
-    assert outbox.hints.take() == {Address("test", "test", "a")}  # the sender will look there
+    assert not outbox.hints  # building the steps commits nothing: the worker hints after commit
     # The first claimer's token is spent: it can neither renew nor complete the next row.
     assert not await inbox.renew(nxt.id, "w1", 30)
     assert await inbox.renew(nxt.id, "w2", 30)
@@ -99,6 +101,30 @@ async def test_concurrent_completions_are_committed_together(db: Database) -> No
     )
     assert [n.user_key if n else None for n in nexts] == [r.user_key for r in heads]
     assert {n.worker for n in nexts if n} == {"w2"}
+
+
+async def test_one_completion_the_database_refuses_does_not_fail_the_others(
+    db: Database,
+) -> None:
+    clock = ManualClock(T0)
+    inbox = Inbox(db, clock)
+    users = ["good1", "bad", "good2"]
+    for user in users:
+        await inbox.put(text(user, 0, clock))
+    heads = await inbox.claim_users("w1", 30, [key(u) for u in users], limit=10)
+    refused = ("INSERT INTO inbox (id, platform) VALUES (?, ?)", (1, "x"))  # violates NOT NULL
+    results = await asyncio.gather(
+        *(inbox.complete(r.id, "w1", [refused] if r.user_key == key("bad") else []) for r in heads),
+        return_exceptions=True,
+    )
+    failed = [
+        r.user_key for r, out in zip(heads, results, strict=True) if isinstance(out, Exception)
+    ]
+    assert failed == [key("bad")]
+    statuses = {
+        r["user_key"]: r["status"] for r in await db.fetch("SELECT user_key, status FROM inbox")
+    }
+    assert statuses == {key("good1"): DONE, key("bad"): PROCESSING, key("good2"): DONE}
 
 
 async def test_the_fallback_scan_is_bounded_and_claim_users_finds_what_it_leaves(
@@ -171,3 +197,27 @@ async def test_lanes_run_a_transaction_all_or_nothing(db: Database) -> None:
             ]
         )
     assert await inbox.backlog() == 1
+
+
+async def test_a_transaction_that_cannot_begin_leaves_the_orm_usable(sqlite_url: str) -> None:
+    """BEGIN IMMEDIATE fails when another process holds the write lock past the busy timeout;
+    the ORM must give back its connection lock, or every later query would hang."""
+    db = Database(sqlite_url)
+    await db.open()
+    other = sqlite3.connect(sqlite_path(sqlite_url), isolation_level=None)
+    try:
+        await db.execute("PRAGMA busy_timeout=50")  # a short wait keeps the test quick
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(TransactionManagementError):
+            async with db.transaction() as tx:
+                await tx.execute("SELECT 1")
+        other.execute("ROLLBACK")
+        assert await asyncio.wait_for(db.fetch("SELECT 1 AS one"), 5) == [{"one": 1}]
+        async with db.transaction() as tx:  # and transactions work again
+            await AuditLog.create(
+                at=T0, actor="t", action="probe", subject_type="t", subject_id="1"
+            )
+        assert await AuditLog.all().count() == 1
+    finally:
+        other.close()
+        await db.close()

@@ -164,6 +164,32 @@ async def test_failing_handler_is_retried_then_parked_with_an_apology(
     assert "出错" in sent[0].reply.text  # type: ignore[union-attr]
 
 
+async def test_an_unreadable_row_is_buried_and_the_users_queue_moves_on(
+    db_url: str, aiohttp_client
+) -> None:
+    """A kind this version does not know (stored by a newer replica, say) must not hold the
+    user's later messages behind it for ever."""
+    calls: list[str] = []
+    config = make_config(db_url, max_attempts=1)
+    h = await start(build_harness(config, routers=[recording_router(calls)]), aiohttp_client)
+    await InboxMessage.create(
+        platform="test",
+        app="test",
+        dedupe_key="future-1",
+        user_key="test:test:zhang.wei",
+        kind="contract_signed",
+        payload='{"kind": "contract_signed", "contract": 7}',
+        received_at=0,
+    )
+    h.runtime.workers.notify()
+    await h.say("zhang.wei", "拜访了华东机械", msg_id="m-after")
+    sent = await asyncio.wait_for(h.channel.wait_for(1), 10)
+    assert [m.reply for m in sent] == [Text("收到：拜访了华东机械")]  # no apology: nobody to tell
+    bad = await InboxMessage.get(dedupe_key="future-1")
+    assert bad.status == 3 and bad.error
+    assert (await InboxMessage.get(dedupe_key="m-after")).status == DONE
+
+
 async def test_shutdown_drains_in_flight_handlers(db_url: str, aiohttp_client) -> None:
     calls: list[str] = []
     gate = asyncio.Event()
