@@ -51,6 +51,7 @@ class Runtime:
     workers: InboxWorkers
     sender: OutboxSender
     ready: bool = False
+    stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
 
@@ -191,6 +192,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         rt.ready = False
+        log.info("salesbot stopping", extra={"in_flight": rt.workers.busy})
         for ch in rt.channels:
             await ch.stop()
         await rt.workers.stop()
@@ -200,6 +202,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         for hook in reversed(rt.on_stop):
             await hook(rt)
         await rt.db.close()
+        rt.stopped = True
         log.info("salesbot stopped")
 
 

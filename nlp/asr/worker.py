@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
 import time
 import wave
@@ -108,10 +110,25 @@ def load_engine(spec: WorkerSpec) -> LocalEngine | None:
     return FasterWhisperEngine(spec.settings, spec.cpu_threads)
 
 
+def _exit_with_parent(sentinel: int) -> None:
+    """Leave when the bot is gone. A bot killed hard (SIGKILL, the OOM killer, a second Ctrl+C)
+    cannot stop its pool, and nothing else would: each orphan would keep a model in memory."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
+
+
 def init_worker(spec: WorkerSpec) -> None:
     """Executor initializer. Never raises: a failing initializer breaks the whole pool with an
     opaque error, so a load failure is kept and re-raised, in Chinese, by every task instead."""
     started = time.perf_counter()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # Ctrl+C in a terminal reaches the whole process group. The bot decides when the pool
+        # stops (after the notes in flight), so a worker must not die mid-note with a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        threading.Thread(
+            target=_exit_with_parent, args=(parent.sentinel,), name="parent-watch", daemon=True
+        ).start()
     if multiprocessing.parent_process() is not None and not logging.getLogger().handlers:
         # A spawned worker starts with logging unconfigured: keep the parent's level and say
         # which worker spoke, so "echoed the hotword prompt" and load errors reach the logs.
