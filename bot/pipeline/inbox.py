@@ -434,7 +434,7 @@ class Inbox:
     async def retry_later(self, row_id: int, worker: str, delay_s: float, error: str) -> None:
         await self.db.pipeline.write(
             f"UPDATE inbox SET status = {PENDING}, available_at = ?, error = ?, worker = NULL "
-            "WHERE id = ? AND worker = ?",
+            f"WHERE id = ? AND worker = ? AND status = {PROCESSING}",  # never undo a completion
             self.clock.ms() + int(delay_s * 1000),
             error[:2000],
             row_id,
@@ -443,7 +443,8 @@ class Inbox:
 
     async def bury(self, row_id: int, worker: str, error: str) -> None:
         await self.db.pipeline.write(
-            f"UPDATE inbox SET status = {DEAD}, done_at = ?, error = ? WHERE id = ? AND worker = ?",
+            f"UPDATE inbox SET status = {DEAD}, done_at = ?, error = ? "
+            f"WHERE id = ? AND worker = ? AND status = {PROCESSING}",
             self.clock.ms(),
             error[:2000],
             row_id,

@@ -221,3 +221,17 @@ async def test_a_transaction_that_cannot_begin_leaves_the_orm_usable(sqlite_url:
     finally:
         other.close()
         await db.close()
+
+
+async def test_a_late_failure_report_never_undoes_a_completion(db: Database) -> None:
+    """A completion that committed but whose answer was lost is reported as failed; the retry
+    and the burial that follow must leave the finished row finished."""
+    clock = ManualClock(T0)
+    inbox = Inbox(db, clock)
+    await inbox.put(text("a", 0, clock))
+    [row] = await inbox.claim_users("w1", 30, [key("a")], limit=1)
+    await inbox.complete(row.id, "w1")
+    await inbox.retry_later(row.id, "w1", 1, "the answer was lost")
+    await inbox.bury(row.id, "w1", "the answer was lost")
+    [after] = await db.fetch("SELECT status, error FROM inbox")
+    assert after == {"status": DONE, "error": None}
