@@ -31,6 +31,8 @@ class RateLimit:
 @dataclass(frozen=True)
 class Delivered:
     ref: str = ""
+    # Platform messages it took (a long text goes out in parts): what rate windows count.
+    messages: int = 1
 
 
 @dataclass(frozen=True)

@@ -233,10 +233,13 @@ class Outbox:
             SELECT o.id FROM outbox o WHERE o.id IN ({",".join("?" * len(ids))}) AND {_FIRST}"""
         return await self._take(recheck, ids, now, worker_lease_s)
 
-    async def mark_sent(self, row_id: int) -> None:
+    async def mark_sent(self, row_id: int, messages: int = 1) -> None:
+        """``messages``: how many platform messages the delivery took (rate windows count them)."""
         await self.db.pipeline.write(
-            f"UPDATE outbox SET status = {SENT}, sent_at = ?, error = NULL WHERE id = ?",
+            f"UPDATE outbox SET status = {SENT}, sent_at = ?, messages = ?, error = NULL "
+            "WHERE id = ?",
             self.clock.ms(),
+            messages,
             row_id,
         )
 
@@ -256,16 +259,17 @@ class Outbox:
         )
 
     async def sent_since(self, address: Address, since_ms: int) -> list[int]:
-        """Send times to one recipient since ``since_ms``, oldest first (for rate windows)."""
+        """Send times to one recipient since ``since_ms``, oldest first (for rate windows): one
+        entry per platform message, so a text that went out in three parts counts three."""
         rows = await self.db.pipeline.read(
-            "SELECT sent_at FROM outbox WHERE platform = ? AND app = ? AND recipient = ? "
+            "SELECT sent_at, messages FROM outbox WHERE platform = ? AND app = ? AND recipient = ? "
             f"AND status = {SENT} AND sent_at > ? ORDER BY sent_at",
             address.platform,
             address.app,
             address.recipient,
             since_ms,
         )
-        return [int(r["sent_at"]) for r in rows]
+        return [int(r["sent_at"]) for r in rows for _ in range(max(int(r["messages"]), 1))]
 
     async def queued_for(
         self, address: Address, after_id: int, kinds: Sequence[str], limit: int = 1000

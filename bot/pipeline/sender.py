@@ -164,7 +164,7 @@ class OutboxSender:
             result = RetryLater(backoff_s(row.attempts), f"{type(exc).__name__}: {exc}")
         platform = row.address.platform
         if isinstance(result, Delivered):
-            await self.outbox.mark_sent(row.id)
+            await self.outbox.mark_sent(row.id, result.messages)
             self.metrics.sent.labels(platform, row.kind).inc()
         elif isinstance(result, RetryLater) and row.attempts < self.max_attempts:
             self.metrics.send_failures.labels(platform, "retry").inc()

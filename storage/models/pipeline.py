@@ -45,6 +45,7 @@ class OutboxMessage(Model):
     lease_until = fields.BigIntField(default=0)
     created_at = fields.BigIntField()
     sent_at = fields.BigIntField(null=True)
+    messages = fields.SmallIntField(default=1)  # platform messages the delivery took
     error = fields.TextField(null=True)
 
     class Meta:

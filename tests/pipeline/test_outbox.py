@@ -129,6 +129,23 @@ async def test_rate_window_holds_back_and_merges_instead_of_dropping(db: Databas
     assert merged == 10
 
 
+async def test_rate_window_counts_every_part_a_delivery_took(db: Database) -> None:
+    """A long text that went out as three platform messages uses three places in the window:
+    counting it as one would let the platform drop what follows without a word."""
+    clock = ManualClock(T0)
+    channel = ScriptedChannel(rate_limit=RateLimit(per_minute=4, per_hour=100))
+    channel.script[ADDR.recipient] = [Delivered("long", messages=3)]
+    outbox, sender = make_sender(db, channel, clock)
+    await outbox.add([OutgoingMessage(ADDR, CardMessage(f"card-{i}"), f"c{i}") for i in range(3)])
+    for _ in range(5):
+        await sender.run_once()
+    assert [r for _, r in channel.delivered] == [CardMessage("card-0"), CardMessage("card-1")]
+    assert (await OutboxMessage.get(dedupe_key="c0")).messages == 3
+    clock.advance(61)
+    await sender.run_once()
+    assert len(channel.delivered) == 3
+
+
 async def test_rate_window_defers_when_full_and_sends_after_it_frees(db: Database) -> None:
     clock = ManualClock(T0)
     channel = ScriptedChannel(rate_limit=RateLimit(per_minute=2, per_hour=100))

@@ -47,9 +47,9 @@ MEDIA_GONE_ZH = "语音或文件已过期或无法获取，请重新发送。"
 
 class WecomChannel:
     platform = "wecom"
-    # WeCom drops a member's 31st message in a minute silently. The sender counts one outbox
-    # row as one message, but a long text split in two, or a card re-sent to a holder during an
-    # update, is more than one: two below the limit absorbs those without a silent loss.
+    # WeCom drops a member's 31st message in a minute silently. The sender counts the messages
+    # each delivery reports (a long text's parts too), but a card re-sent to a holder during an
+    # update reaches someone else's window unseen: two below the limit absorbs those.
     rate_limit = RateLimit(per_minute=28, per_hour=990)
     max_text_bytes = 2048
 
@@ -124,13 +124,15 @@ class WecomChannel:
 
     async def _send_text(self, recipient: str, msgtype: str, text: str) -> DeliveryResult:
         result: DeliveryResult = Undeliverable("empty message")
+        sent = 0
         for part in split_utf8(text, self.max_text_bytes):
             if not part.strip():
                 continue
             result = await self._send(recipient, msgtype, {"content": part})
             if not isinstance(result, Delivered):
                 return result
-        return result
+            sent += 1
+        return Delivered(result.ref, messages=sent) if isinstance(result, Delivered) else result
 
     async def _send_media(
         self, recipient: str, kind: str, media_pk: int, filename: str | None, caption: str

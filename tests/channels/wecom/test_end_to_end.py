@@ -14,7 +14,7 @@ from bot.channels.base import Channel
 from bot.clock import ManualClock
 from bot.events import CardActionEvent, TextEvent, VoiceEvent
 from bot.pipeline.context import Context
-from bot.pipeline.outbox import PENDING, SENDING
+from bot.pipeline.outbox import PENDING, SENDING, SENT
 from bot.pipeline.router import Router
 from bot.replies import CardMessage, CardUpdate, Text
 from bot.sim.wecom import WecomSimulator, silent_amr
@@ -22,7 +22,7 @@ from bot.sim.wecom_feed import FeedItem
 from cards.model import Button, Card, Row
 from cards.payload import CardPayload
 from cards.store import CardStore, new_card_id
-from storage.models import CardDelivery, InboxMessage
+from storage.models import CardDelivery, InboxMessage, OutboxMessage
 from tests.channels.wecom.support import start_bot
 from tests.support.waiting import eventually
 
@@ -73,6 +73,9 @@ async def test_long_answers_arrive_whole_in_parts(db_url: str, sim, aiohttp_clie
     await sim.wait_for("ZhangWei", lambda _: "".join(texts(sim, "ZhangWei")) == expected)
     parts = texts(sim, "ZhangWei")
     assert len(parts) > 1 and all(len(p.encode()) <= 2048 for p in parts)
+    # The rate window counts every part, not one message per reply.
+    row = await eventually(lambda: OutboxMessage.get_or_none(status=SENT))
+    assert row.messages == len(parts)
 
 
 async def test_voice_note_amr_is_fetched_with_media_get(db_url: str, sim, aiohttp_client) -> None:
