@@ -16,7 +16,14 @@ from datetime import timedelta
 from typing import Any
 
 from bot.channels.base import ChannelDeps, Delivered, DeliveryResult, RetryLater, Undeliverable
-from bot.channels.wecom.client import WecomApiError, WecomClient, WecomTransportError
+from bot.channels.wecom.client import (
+    RATE_LIMITED,
+    WecomApiError,
+    WecomClient,
+    WecomTransportError,
+    failure_of,
+    invalid_users,
+)
 from bot.config.channels import WecomApp
 from cards.model import Card
 from cards.store import CardStore
@@ -26,7 +33,6 @@ from storage.models import CardDelivery, CardInstance
 log = logging.getLogger(__name__)
 
 TASK_ID_EXISTS = 42014
-RATE_LIMITED = 45009
 _UNSAFE = re.compile(r"[^A-Za-z0-9_\-@]")
 
 
@@ -64,7 +70,7 @@ class CardSync:
                 **self._where(),
             )
             try:
-                answer = await self.client.send(self._message(recipient, body))
+                answer = await self.client.send_to(recipient, "template_card", body)
             except WecomApiError as exc:
                 await delivery.delete()
                 if exc.errcode == TASK_ID_EXISTS and attempt == 0:
@@ -150,9 +156,7 @@ class CardSync:
         try:
             return await self.send(recipient, instance.id)
         except WecomApiError as exc:
-            if exc.errcode == RATE_LIMITED:
-                return RetryLater(60, "WeCom API rate limit")
-            return Undeliverable(str(exc))
+            return failure_of(exc)
         except WecomTransportError as exc:
             return RetryLater(5, str(exc))
 
@@ -170,18 +174,3 @@ class CardSync:
 
     def _grey(self, recipient: str, code: str, card: Card) -> dict[str, Any]:
         return {**self._base(recipient, code), "button": {"replace_name": replace_name(card)}}
-
-    def _message(self, recipient: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "touser": recipient,
-            "msgtype": "template_card",
-            "agentid": self.app.agent_id,
-            "template_card": body,
-        }
-
-
-def invalid_users(answer: dict[str, Any]) -> set[str]:
-    value = answer.get("invaliduser") or ""
-    if isinstance(value, list):
-        return {str(v) for v in value}
-    return {v for v in str(value).split("|") if v}

@@ -20,13 +20,13 @@ from bot.channels.base import (
     Undeliverable,
 )
 from bot.channels.wecom.callback import CallbackEndpoint
-from bot.channels.wecom.cardsync import CardSync, invalid_users
+from bot.channels.wecom.cardsync import CardSync
 from bot.channels.wecom.client import (
-    BUSY,
-    TOKEN_ERRORS,
     WecomApiError,
     WecomClient,
     WecomTransportError,
+    failure_of,
+    invalid_users,
 )
 from bot.channels.wecom.crypto import WecomCrypto
 from bot.channels.wecom.textsplit import split_utf8
@@ -37,11 +37,6 @@ from storage.models import Media
 
 log = logging.getLogger(__name__)
 
-ALL_INVALID = 81013
-RATE_LIMITED = 45009
-# Configuration problems an admin can fix (bad secret/corp id, server IP not trusted): retry
-# slowly rather than bury the message.
-CONFIG_ERRORS = frozenset({40001, 40013, 40056, 60020, 48002})
 MEDIA_GONE_ZH = "语音或文件已过期或无法获取，请重新发送。"
 
 
@@ -102,19 +97,13 @@ class WecomChannel:
             if isinstance(reply, CardUpdate):
                 return await self.cards.update(reply.card_id)
         except WecomApiError as exc:
-            return _api_failure(exc)
+            return failure_of(exc)
         except WecomTransportError as exc:
             return RetryLater(5, str(exc))
         return Undeliverable(f"reply kind {reply.kind} is not supported on WeCom")
 
     async def _send(self, recipient: str, msgtype: str, body: dict[str, Any]) -> DeliveryResult:
-        message = {
-            "touser": recipient,
-            "msgtype": msgtype,
-            "agentid": self.app.agent_id,
-            msgtype: body,
-        }
-        answer = await self.client.send(message)
+        answer = await self.client.send_to(recipient, msgtype, body)
         invalid = invalid_users(answer)
         if invalid:
             log.warning("WeCom reported invalid users", extra={"invaliduser": "|".join(invalid)})
@@ -150,7 +139,10 @@ class WecomChannel:
         media_id = await self.client.upload(kind, name, media.content_type, data)
         result = await self._send(recipient, kind, {"media_id": media_id})
         if isinstance(result, Delivered) and caption:
-            return await self._send_text(recipient, "text", caption)
+            said = await self._send_text(recipient, "text", caption)
+            if isinstance(said, Delivered):  # the image counts in the rate window too
+                return Delivered(said.ref, messages=said.messages + 1)
+            return said
         return result
 
     # ------------------------------------------------------------------ media
@@ -165,16 +157,3 @@ class WecomChannel:
         except WecomTransportError as exc:
             raise MediaError(str(exc), "暂时无法从企业微信获取文件，请稍后再试。") from None
         return data
-
-
-def _api_failure(exc: WecomApiError) -> DeliveryResult:
-    code = exc.errcode
-    if code == RATE_LIMITED:
-        return RetryLater(60, "WeCom API rate limit (45009)")
-    if code == BUSY or code in TOKEN_ERRORS:
-        return RetryLater(10, str(exc))
-    if code in CONFIG_ERRORS:
-        return RetryLater(300, f"WeCom configuration problem: {exc}")
-    if code == ALL_INVALID:
-        return Undeliverable("every recipient is invalid (81013)")
-    return Undeliverable(str(exc))

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.base import DeliveryResult, RetryLater, Undeliverable
 from bot.clock import Clock
 from bot.config.channels import WecomApp
 
@@ -26,6 +27,11 @@ BUSY = -1
 BUSY_RETRIES = 3
 BUSY_BACKOFF_S = (0.2, 0.5, 1.0)
 REFRESH_MARGIN_S = 300  # renew five minutes before WeCom's expiry
+ALL_INVALID = 81013
+RATE_LIMITED = 45009
+# Configuration problems an admin can fix (bad secret/corp id, server IP not trusted): retry
+# slowly rather than bury the message.
+CONFIG_ERRORS = frozenset({40001, 40013, 40056, 60020, 48002})
 
 
 class WecomApiError(Exception):
@@ -174,6 +180,12 @@ class WecomClient:
     async def send(self, message: dict[str, Any]) -> dict[str, Any]:
         return await self.call("POST", "message/send", body=message)
 
+    async def send_to(self, recipient: str, msgtype: str, body: dict[str, Any]) -> dict[str, Any]:
+        """message/send of one ``msgtype`` message to one member, from this app."""
+        return await self.send(
+            {"touser": recipient, "msgtype": msgtype, "agentid": self.app.agent_id, msgtype: body}
+        )
+
     async def update_template_card(self, update: dict[str, Any]) -> dict[str, Any]:
         return await self.call("POST", "message/update_template_card", body=update)
 
@@ -203,6 +215,28 @@ class WecomClient:
         params = {"id": str(department_id)} if department_id is not None else None
         result = await self.call("GET", "department/list", params=params)
         return list(result.get("department", []))
+
+
+def invalid_users(answer: dict[str, Any]) -> set[str]:
+    """The members message/send could not reach (``invaliduser``: "a|b", or a list)."""
+    value = answer.get("invaliduser") or ""
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return {v for v in str(value).split("|") if v}
+
+
+def failure_of(exc: WecomApiError) -> DeliveryResult:
+    """What a refused send means for the outbox: wait and retry, or give up."""
+    code = exc.errcode
+    if code == RATE_LIMITED:
+        return RetryLater(60, "WeCom API rate limit (45009)")
+    if code == BUSY or code in TOKEN_ERRORS:
+        return RetryLater(10, str(exc))
+    if code in CONFIG_ERRORS:
+        return RetryLater(300, f"WeCom configuration problem: {exc}")
+    if code == ALL_INVALID:
+        return Undeliverable("every recipient is invalid (81013)")
+    return Undeliverable(str(exc))
 
 
 def _is_json(content_type: str) -> bool:

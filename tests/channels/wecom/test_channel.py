@@ -121,7 +121,9 @@ async def test_image_and_file_replies_upload_the_stored_file(env, tmp_path: Path
         size=len(png),
         path=str(path),
     )
-    assert isinstance(await channel.deliver("ZhangWei", Image(media.id, "本月漏斗")), Delivered)
+    captioned = await channel.deliver("ZhangWei", Image(media.id, "本月漏斗"))
+    assert isinstance(captioned, Delivered)
+    assert captioned.messages == 2  # the image and its caption both count in the rate window
     assert isinstance(await channel.deliver("ZhangWei", File(media.id, "漏斗.png")), Delivered)
     image, caption, file = sim.inbox_of("ZhangWei")
     assert image.kind == "image" and caption.text == "本月漏斗"
