@@ -35,10 +35,21 @@ class MediaStore:
         )
         return media
 
-    async def read(self, media_id: int) -> tuple[Media, bytes]:
-        media = await Media.get(id=media_id)
+
+class MediaUnavailable(Exception):
+    """A stored file that cannot be sent: its row or its bytes are gone."""
+
+
+async def stored_file(media_id: int) -> tuple[Media, bytes]:
+    """The media row and its bytes, for a channel about to upload them."""
+    media = await Media.get_or_none(id=media_id)
+    if media is None:
+        raise MediaUnavailable(f"media {media_id} does not exist")
+    try:
         data = await asyncio.to_thread(Path(media.path).read_bytes)
-        return media, data
+    except OSError as exc:
+        raise MediaUnavailable(f"media {media_id} unreadable: {exc.strerror}") from None
+    return media, data
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

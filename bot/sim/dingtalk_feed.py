@@ -5,16 +5,13 @@ A group chat has its own feed under ``chat:<openConversationId>``.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+from bot.sim.feed import BaseFeed
 
 
 @dataclass
@@ -83,54 +80,6 @@ class FeedItem:
         }
 
 
-class Feed:
-    def __init__(self) -> None:
-        self._items: dict[str, list[FeedItem]] = defaultdict(list)
-        self._seq = 0
-        self._waiters: set[asyncio.Event] = set()
-
-    def items(self, user: str) -> list[FeedItem]:
-        return list(self._items.get(user, []))
-
+class Feed(BaseFeed[FeedItem]):
     def add(self, user: str, at: datetime, kind: str, via: str, **fields: Any) -> FeedItem:
-        self._seq += 1
-        item = FeedItem(self._seq, at, user, kind, via, **fields)
-        self._items[user].append(item)
-        self.changed()
-        return item
-
-    def changed(self) -> None:
-        """Something arrived or a held card changed in place: wake every waiter."""
-        for waiter in self._waiters:
-            waiter.set()
-
-    async def wait_until(self, probe: Callable[[], T | None], within: float) -> T:
-        """The first truthy ``probe()``, re-checked after every change, for up to ``within`` s."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            value = probe()
-            if value:
-                return value
-            left = deadline - loop.time()
-            if left <= 0:
-                raise TimeoutError(f"condition not met within {within} s")
-            waiter = asyncio.Event()
-            self._waiters.add(waiter)
-            try:
-                await asyncio.wait_for(waiter.wait(), left)
-            except TimeoutError:
-                continue  # one last look, then the deadline check ends it
-            finally:
-                self._waiters.discard(waiter)
-
-    async def wait_for(
-        self, user: str, predicate: Callable[[FeedItem], bool], within: float = 10.0
-    ) -> FeedItem:
-        """The first item of ``user`` matching ``predicate``."""
-        try:
-            return await self.wait_until(
-                lambda: next((i for i in self._items.get(user, []) if predicate(i)), None), within
-            )
-        except TimeoutError:
-            raise TimeoutError(f"nothing matching arrived for {user} within {within} s") from None
+        return self._append(user, FeedItem(self._next_seq(), at, user, kind, via, **fields))

@@ -269,14 +269,22 @@ class OpenApiRoutes:
         self.t.feed.add(recipient, self.t.clock.now(), "card", "card", card=card)
         return None
 
-    async def card_create(self, request: web.Request) -> web.Response:
+    async def _new_card(
+        self, request: web.Request
+    ) -> tuple[dict[str, Any], SimCard] | web.Response:
         body = await self._body(request)
         if isinstance(body, web.Response):
             return body
         card = self._create(body)
         if isinstance(card, web.Response):
             return card
-        return web.json_response({"success": True, "result": card.out_track_id})
+        return body, card
+
+    async def card_create(self, request: web.Request) -> web.Response:
+        created = await self._new_card(request)
+        if isinstance(created, web.Response):
+            return created
+        return web.json_response({"success": True, "result": created[1].out_track_id})
 
     async def card_deliver(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -289,12 +297,10 @@ class OpenApiRoutes:
         return problem or web.json_response({"success": True, "result": [{"success": True}]})
 
     async def card_create_and_deliver(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
-        if isinstance(body, web.Response):
-            return body
-        card = self._create(body)
-        if isinstance(card, web.Response):
-            return card
+        created = await self._new_card(request)
+        if isinstance(created, web.Response):
+            return created
+        body, card = created
         problem = self._deliver(card, body)
         if problem is not None:
             del self.t.cards[card.out_track_id]

@@ -6,13 +6,12 @@ the live card (its latest content, whether its buttons are greyed, its update hi
 
 from __future__ import annotations
 
-import asyncio
 import copy
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from bot.sim.feed import BaseFeed
 
 
 @dataclass
@@ -85,61 +84,6 @@ class FeedItem:
         }
 
 
-class Feed:
-    def __init__(self) -> None:
-        self._items: dict[str, list[FeedItem]] = defaultdict(list)
-        self._seq = 0
-        self._waiters: set[asyncio.Event] = set()
-        self.version = 0  # counts changes, so a watcher can ask "anything since version n?"
-
-    def items(self, user: str) -> list[FeedItem]:
-        return list(self._items.get(user, []))
-
+class Feed(BaseFeed[FeedItem]):
     def add(self, user: str, kind: str, at: datetime, msgid: str, **fields: Any) -> FeedItem:
-        self._seq += 1
-        item = FeedItem(self._seq, at, user, kind, msgid, **fields)
-        self._items[user].append(item)
-        self.changed()
-        return item
-
-    def changed(self) -> None:
-        """Something new or a held card changed in place: wake whoever waits on a feed."""
-        self.version += 1
-        for waiter in self._waiters:
-            waiter.set()
-
-    async def wait_changed(self, since: int, within: float) -> bool:
-        """True once ``version`` differs from ``since`` (any user), False after ``within`` s."""
-        if self.version != since:
-            return True
-        waiter = asyncio.Event()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter.wait(), within)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            self._waiters.discard(waiter)
-
-    async def wait_for(
-        self, user: str, predicate: Callable[[FeedItem], bool], within: float
-    ) -> FeedItem:
-        """The first item of ``user`` matching ``predicate``, waiting up to ``within`` s."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            found = next((i for i in self._items.get(user, []) if predicate(i)), None)
-            if found is not None:
-                return found
-            left = deadline - loop.time()
-            if left <= 0:
-                raise TimeoutError(f"nothing matching arrived for {user} within {within} s")
-            waiter = asyncio.Event()
-            self._waiters.add(waiter)
-            try:
-                await asyncio.wait_for(waiter.wait(), left)
-            except TimeoutError:
-                continue  # one last look, then the deadline check above ends it
-            finally:
-                self._waiters.discard(waiter)
+        return self._append(user, FeedItem(self._next_seq(), at, user, kind, msgid, **fields))

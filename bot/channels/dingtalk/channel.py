@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import mimetypes
 from pathlib import Path
@@ -42,7 +41,7 @@ from bot.channels.dingtalk.stream import Backoff, FrameRejected, StreamClient
 from bot.config.channels import DingtalkApp
 from bot.events import Event, FileEvent, ImageEvent, VoiceEvent
 from bot.replies import CardMessage, CardUpdate, File, Image, Markdown, Reply, Text
-from storage.models import Media
+from storage.media import MediaUnavailable, stored_file
 
 log = logging.getLogger(__name__)
 
@@ -278,13 +277,10 @@ class DingtalkChannel:
         return Delivered(batch.keys[0] if batch.keys else "")
 
     async def _send_media(self, recipient: str, reply: Image | File) -> DeliveryResult:
-        media = await Media.get_or_none(id=reply.media_id)
-        if media is None:
-            return Undeliverable(f"media {reply.media_id} does not exist")
         try:
-            data = await asyncio.to_thread(Path(media.path).read_bytes)
-        except OSError as exc:
-            return Undeliverable(f"media {reply.media_id} unreadable: {exc.strerror}")
+            media, data = await stored_file(reply.media_id)
+        except MediaUnavailable as exc:
+            return Undeliverable(str(exc))
         # Uploading (rather than linking to a URL on the bot) works in Stream mode without a
         # public URL and keeps our files off the internet.
         if isinstance(reply, Image):

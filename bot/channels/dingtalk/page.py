@@ -83,12 +83,10 @@ class ApprovalPage:
 
     async def _get(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
-        claims = await self._claims(token)
-        if not isinstance(claims, LinkClaims):
-            return claims
-        card = await self._card(claims.card_id)
-        if card is None:
-            return _page("卡片不存在", _message("这张卡片不存在或已被删除。"), 404)
+        found = await self._claims_and_card(token)
+        if isinstance(found, web.Response):
+            return found
+        claims, card = found
         if await self._used(claims):
             return _page(card.title, _message("此链接已使用过，不能重复操作。") + _view(card), 410)
         return _page(card.title, _view(card, token=token, chosen=request.query.get("b", "")))
@@ -100,12 +98,10 @@ class ApprovalPage:
         form = await request.post()
         if form.get("token") != token:
             return _page("无法处理", _message("页面已失效，请从钉钉消息中重新打开链接。"), 403)
-        claims = await self._claims(token)
-        if not isinstance(claims, LinkClaims):
-            return claims
-        card = await self._card(claims.card_id)
-        if card is None:
-            return _page("卡片不存在", _message("这张卡片不存在或已被删除。"), 404)
+        found = await self._claims_and_card(token)
+        if isinstance(found, web.Response):
+            return found
+        claims, card = found
         if card.closed:
             return _page(card.title, _message("此事项已处理，无需再操作。") + _view(card), 409)
         payload = str(form.get("payload") or "")
@@ -114,12 +110,13 @@ class ApprovalPage:
         )
         if payload not in allowed:
             return _page(card.title, _message("按钮已失效，请刷新页面后重试。") + _view(card), 400)
+        dedupe_key = LinkSigner.dedupe_key(claims)
         event = CardActionEvent(
             platform=PLATFORM,
             app=self.app,
             user_id=claims.user_id,
-            msg_id=LinkSigner.dedupe_key(claims),
-            dedupe_key=LinkSigner.dedupe_key(claims),
+            msg_id=dedupe_key,
+            dedupe_key=dedupe_key,
             time=self.clock.now(),
             payload=payload,
             selections=_selections(card, form),
@@ -137,13 +134,17 @@ class ApprovalPage:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    async def _claims(self, token: str) -> LinkClaims | web.Response:
+    async def _claims_and_card(self, token: str) -> tuple[LinkClaims, Card] | web.Response:
+        """The link's claims and its card, or the page that says why there are none."""
         claims = self.signer.verify(token)
         if claims == "expired":
             return _page("链接已过期", _message("此链接已过期，请在钉钉中查看最新消息。"), 410)
         if not isinstance(claims, LinkClaims) or claims.app != self.app:
             return _page("链接无效", _message("链接无效，请从钉钉消息中重新打开。"), 403)
-        return claims
+        card = await self._card(claims.card_id)
+        if card is None:
+            return _page("卡片不存在", _message("这张卡片不存在或已被删除。"), 404)
+        return claims, card
 
     async def _card(self, card_id: str) -> Card | None:
         instance = await self.cards.get(card_id)

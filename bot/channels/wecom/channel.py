@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import mimetypes
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -33,7 +31,7 @@ from bot.channels.wecom.textsplit import split_utf8
 from bot.config.channels import WecomApp
 from bot.events import Event
 from bot.replies import CardMessage, CardUpdate, File, Image, Markdown, Reply, Text
-from storage.models import Media
+from storage.media import MediaUnavailable, stored_file
 
 log = logging.getLogger(__name__)
 
@@ -126,13 +124,10 @@ class WecomChannel:
     async def _send_media(
         self, recipient: str, kind: str, media_pk: int, filename: str | None, caption: str
     ) -> DeliveryResult:
-        media = await Media.get_or_none(id=media_pk)
-        if media is None:
-            return Undeliverable(f"media {media_pk} does not exist")
         try:
-            data = await asyncio.to_thread(Path(media.path).read_bytes)
-        except OSError as exc:
-            return Undeliverable(f"media file unreadable: {type(exc).__name__}")
+            media, data = await stored_file(media_pk)
+        except MediaUnavailable as exc:
+            return Undeliverable(str(exc))
         name = (
             filename or f"{media.sha256[:16]}{mimetypes.guess_extension(media.content_type) or ''}"
         )
