@@ -74,6 +74,17 @@ def _rows(card: Card) -> tuple[list[dict[str, Any]], str]:
     return rows, shorten("\n".join(lines), 112)
 
 
+def _with_rows(card_type: str, card: Card) -> dict[str, Any]:
+    """The body a card with key/value rows starts from: its title, overflow text and rows."""
+    rows, text = _rows(card)
+    body: dict[str, Any] = {"card_type": card_type, "main_title": _main_title(card)}
+    if text:
+        body["sub_title_text"] = text
+    if rows:
+        body["horizontal_content_list"] = rows
+    return body
+
+
 def _button(b: Button) -> dict[str, Any]:
     return {
         "type": 0,
@@ -89,12 +100,7 @@ def _buttons(card: Card) -> dict[str, Any]:
     keys = [b.payload for b in card.buttons]
     if len(set(keys)) != len(keys):
         raise CardLimitError("button keys must be unique")
-    rows, text = _rows(card)
-    body: dict[str, Any] = {"card_type": "button_interaction", "main_title": _main_title(card)}
-    if text:
-        body["sub_title_text"] = text
-    if rows:
-        body["horizontal_content_list"] = rows
+    body = _with_rows("button_interaction", card)
     body["button_list"] = [_button(b) for b in card.buttons]
     return body
 
@@ -143,12 +149,7 @@ def _multiple(card: Card) -> dict[str, Any]:
 def _notice(card: Card, link: str) -> dict[str, Any]:
     if not link:
         raise CardLimitError("a card without buttons needs a link to open")
-    rows, text = _rows(card)
-    body: dict[str, Any] = {"card_type": "text_notice", "main_title": _main_title(card)}
-    if text:
-        body["sub_title_text"] = text
-    if rows:
-        body["horizontal_content_list"] = rows
+    body = _with_rows("text_notice", card)
     body["card_action"] = {"type": 1, "url": link}
     return body
 

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from bot.config.models import AppConfig
+from bot.demo.mode import DEMO_HOSTS as LOCAL_HOSTS
 from bot.demo.samples import load_samples
 from bot.sandbox.conversation import Conversations, Outgoing
 from bot.sandbox.personas import Persona, personas_of
@@ -43,7 +44,6 @@ MAX_TEXT_CHARS = 2000
 MAX_VOICE_BYTES = 2 << 20  # WeCom's limit for a voice file
 MAX_VOICE_SECONDS = 60  # WeCom's longest voice message
 RECORDING_TYPES = {"audio/webm": "webm", "audio/ogg": "ogg", "audio/mp4": "m4a"}
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
 NOT_DELIVERED = "没有送达：机器人没有应答，请查看服务日志。"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

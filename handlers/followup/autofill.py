@@ -35,9 +35,14 @@ class Habits:
     recent_clients: tuple[tuple[int, str], ...] = field(default_factory=tuple)
 
 
-async def history_of(client_id: int, rep_id: str) -> History:
+async def open_deal(client_id: int, rep_id: str) -> Deal | None:
+    """The client's open deal a note is about: the rep's own, else the most recently updated."""
     deals = await Deal.filter(client_id=client_id, status="open").order_by("-updated_at")
-    deal = next((d for d in deals if d.owner_id == rep_id), deals[0] if deals else None)
+    return next((d for d in deals if d.owner_id == rep_id), deals[0] if deals else None)
+
+
+async def history_of(client_id: int, rep_id: str) -> History:
+    deal = await open_deal(client_id, rep_id)
     contacts = tuple(
         c["name"]
         for c in await Contact.filter(client_id=client_id, valid=True).order_by("id").values("name")

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config.models import AppConfig
 from bot.config.org import Person
 from bot.pipeline.context import Context
-from bot.replies import CardMessage, CardUpdate, Text
+from bot.replies import CardMessage, CardUpdate
 from cards.model import Card
 from cards.store import CardStore
 from handlers.followup.autofill import (
@@ -238,7 +238,3 @@ NOT_A_NOTE = (
     "我没有从这条消息里找到拜访信息。可以这样说：“今天拜访了华东机械王经理，报价35万，"
     "下周三前发合同”。发送 /帮助 查看全部命令。"
 )
-
-
-def say(ctx: Context, text: str) -> None:
-    ctx.reply(Text(text))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config.crm import Funnel, StageKind
 from bot.config.org import Person
 from bot.directory import Directory
+from handlers.followup.autofill import open_deal
 from handlers.followup.draft import Draft
 from storage.db import Database
 from storage.models import (
@@ -157,8 +158,7 @@ async def _client(draft: Draft, rep: Person, directory: Directory) -> Client:
 async def _deal(
     client: Client, draft: Draft, rep: Person, funnel: Funnel, now: datetime
 ) -> tuple[Deal, bool, str | None]:
-    deals = await Deal.filter(client_id=client.id, status="open").order_by("-updated_at")
-    deal = next((d for d in deals if d.owner_id == rep.id), deals[0] if deals else None)
+    deal = await open_deal(client.id, rep.id)
     stage_name = str(draft.value("stage"))
     stage = funnel.stage(stage_name)
     status = stage.kind.value if stage is not None and stage.kind is not StageKind.open else "open"

@@ -43,7 +43,7 @@ _ACTION_VERB = re.compile(
     r"恢复|会复|回付|评估|演示|培训|实施|上线|部署|汇报|看|做|完成|交|(?<![首预])付(?!款方式)|打款|见|聊|回电|报|"
     r"盖章|开通|处理|"
     r"讲|投标|起草|走|审|寄|送|装|修|补|改|递|商量|讨论|沟通|推|启动|进场|安装|调试|测试|试用|"
-    r"验收|交付|发货|采购|决定|解决|拿|催|问|答"
+    r"验收|交付|发货|采购|决定|解决|拿|问|答"
 )
 _HEDGED = re.compile(r"估计|预计|应该|可能|大概率|也许|或许|能(?:签|批|成|到|定|拿|下来|落地)")
 _CALLED_OFF = re.compile(r"本来|原本|原以为|本以为")  # 本来约好明天去演示，客户说不用来了
@@ -80,6 +80,11 @@ def _without_dates(clause: Clause, dated: list[TimeMention]) -> str:
         out.append(text[pos : t.start - clause.start])
         pos = t.end - clause.start
     return "".join(out) + text[pos:]
+
+
+def _trim(action: str) -> str:
+    """Drop lead-in fillers (然后/我们/下一步 …) and trailing particles from an action."""
+    return _TAIL.sub("", _LEAD.sub("", action))
 
 
 def _ours(text: str) -> bool:
@@ -135,9 +140,7 @@ def _action_text(text: str, clause: Clause, dated: list[TimeMention], whole: boo
             pieces.append(text[pos : t.start])
             pos = t.end
     pieces.append(text[pos : clause.end])
-    action = "".join(pieces)
-    action = _TAIL.sub("", _LEAD.sub("", action))
-    return action[:MAX_ACTION_CHARS]
+    return _trim("".join(pieces))[:MAX_ACTION_CHARS]
 
 
 def _planned_step(text: str, clauses: Sequence[Clause], index: int) -> str:
@@ -166,11 +169,11 @@ def find_next_action(
     action = _action_text(text, clause, dated)
     moved = _RESCHEDULED.search(text[clause.start : dated[0].start]) if dated else None
     if moved:  # 演示改到下周四了 / 原本今天要演示…，改到下周二了
-        own = _TAIL.sub("", _LEAD.sub("", text[clause.start : clause.start + moved.start()]))
+        own = _trim(text[clause.start : clause.start + moved.start()])
         action = own or _planned_step(text, clauses, index) or action
     following = clauses[index + 1] if index + 1 < len(clauses) else None
     if not action and dated and not _STRONG.search(clause.text):  # 培训定在4月8号
-        action = _TAIL.sub("", _LEAD.sub("", _without_dates(clause, dated)))[:MAX_ACTION_CHARS]
+        action = _trim(_without_dates(clause, dated))[:MAX_ACTION_CHARS]
     if not action and following is not None:  # "下一步：6月30日前签合同"
         clause, dated = following, _dates_in(following, times)
         action = _action_text(text, clause, dated)

@@ -122,11 +122,14 @@ def named_spans(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, 
     return found
 
 
-def find_mentions(text: str, index: ClientIndex, rep_id: str | None) -> list[Mention]:
+def find_mentions(
+    text: str, index: ClientIndex, rep_id: str | None, syl: Sequence[str] | None = None
+) -> list[Mention]:
+    """``syl`` is ``syllables(text.lower())`` when the caller has it (see ClientIndex.scan)."""
     spans = company_spans(text)
     spans = sorted(spans + named_spans(text, spans))
     mentions = []
-    hits = index.scan(text)
+    hits = index.scan(text, syl)
     for start, end in spans:
         match = index.match(text[start:end], rep_id=rep_id)
         if not match.matched and match.kind != "ambiguous":

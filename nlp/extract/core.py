@@ -15,6 +15,7 @@ from nlp.extract.entities import unique
 from nlp.extract.model import Catalog, Extraction, missing_fields
 from nlp.extract.sentiment import risk_flags, sentiment_of, stated_needs
 from nlp.extract.text import normalize, split_clauses
+from nlp.names import syllables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -35,10 +36,12 @@ def extract(
     clauses = split_clauses(norm)
     times = find_times(norm, local, clauses)
 
-    mentions = find_mentions(norm, catalog.client_index, rep_id)
+    # The note's pinyin (~0.3 ms) is shared by the client scan and the product sound match.
+    sounds = syllables(norm.lower())
+    mentions = find_mentions(norm, catalog.client_index, rep_id, sounds)
     client, rivals, turn = split_mentions(norm, mentions, catalog.competitors)
     listed = catalog.competitor_terms.find(norm)
-    found_products = catalog.product_terms.find(norm, skip_negated=True)
+    found_products = catalog.product_terms.find(norm, skip_negated=True, syl=sounds)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for s, e, _ in listed + found_products]
     rival_spans = sorted(
         [(s, e, name) for s, e, name in listed]

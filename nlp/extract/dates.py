@@ -44,16 +44,14 @@ _CN_DIGITS = {
 _WITHIN = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十]+|半)个?(?P<u>天|日|周|星期|礼拜|个月)(?:之内|以内|内)"
 )
+_MONTH_NUM = r"(?P<m>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
 _MONTH_PART = re.compile(
-    r"(?:(?P<rel>这个|本|当|下个|下)|(?P<m>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九]))?"
-    r"月(?P<pos>底|末|中|初)(?:之前|以前|前)?"
+    rf"(?:(?P<rel>这个|本|当|下个|下)|{_MONTH_NUM})?月(?P<pos>底|末|中|初)(?:之前|以前|前)?"
 )
 _YEAR_END = re.compile(r"(?P<rel>今|明|这)?年(?:底|末)(?:之前|以前|前)?")
 _WEEK_WITHIN = re.compile(r"(?P<rel>这|本|下)个?(?:周|星期|礼拜)(?:之内|以内|内)")
 _AFTER_HOLIDAY = re.compile(r"节后|过完节|节假日后|放假回来")
-_MONTH_ONLY = re.compile(
-    r"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份"
-)
+_MONTH_ONLY = re.compile(rf"(?<![\d一二三四五六七八九十]){_MONTH_NUM}月份")
 _NEXT_MONTH = re.compile(r"下个?月(?![初中底末号\d一二三四五六七八九十])")
 _DEADLINE_TAIL = re.compile(r"(?:之前|以前|前|之内|以内|内)$")
 _HOLIDAY = re.compile(r"元旦|春节|国庆|五一|劳动节|端午|中秋|清明|节")
@@ -105,6 +103,12 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _month_start(today: date, month: int) -> date:
+    """The first of the next ``month`` that has not ended yet (this year's or next year's)."""
+    start = date(today.year, month, 1)
+    return start.replace(year=today.year + 1) if month < today.month else start
+
+
 def _week_friday(today: date, weeks: int) -> date:
     friday = today + timedelta(days=4 - today.weekday() + 7 * weeks)
     return max(friday, today)
@@ -129,6 +133,7 @@ def _after_holiday(today: date) -> date | None:
 def _own_rules(text: str, today: date) -> list[tuple[int, int, date, bool]]:
     """(start, end, day, deadline) for the phrases jionlp gets wrong or misses."""
     found: list[tuple[int, int, date, bool]] = []
+    next_month = _add_months(today.replace(day=1), 1)
     for m in _WITHIN.finditer(text):
         n, unit = _cn_int(m["n"]), m["u"]
         if m["n"] == "半":
@@ -140,11 +145,9 @@ def _own_rules(text: str, today: date) -> list[tuple[int, int, date, bool]]:
         found.append((m.start(), m.end(), day, True))
     for m in _MONTH_PART.finditer(text):
         if m["rel"] in ("下个", "下"):
-            base = _add_months(today.replace(day=1), 1)
+            base = next_month
         elif m["m"]:
-            base = date(today.year, _cn_int(m["m"]), 1)
-            if base.month < today.month:
-                base = base.replace(year=today.year + 1)
+            base = _month_start(today, _cn_int(m["m"]))
         else:
             base = today.replace(day=1)
         last = calendar.monthrange(base.year, base.month)[1]
@@ -159,12 +162,10 @@ def _own_rules(text: str, today: date) -> list[tuple[int, int, date, bool]]:
         if after is not None:
             found.append((m.start(), m.end(), after, False))
     for m in _MONTH_ONLY.finditer(text):  # 六月份: jionlp finds no date in it
-        month = date(today.year, _cn_int(m["m"]), 1)
-        if month.month < today.month:
-            month = month.replace(year=today.year + 1)
+        month = _month_start(today, _cn_int(m["m"]))
         found.append((m.start(), m.end(), max(month, today), False))
     for m in _NEXT_MONTH.finditer(text):
-        found.append((m.start(), m.end(), _add_months(today.replace(day=1), 1), False))
+        found.append((m.start(), m.end(), next_month, False))
     return found
 
 

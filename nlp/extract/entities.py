@@ -41,12 +41,15 @@ class TermMatcher:
                 key = tuple(syllables(word))
                 self._sounds.setdefault((key[0], key[1]), []).append((key, word))
 
-    def find(self, text: str, *, skip_negated: bool = False) -> list[tuple[int, int, str]]:
+    def find(
+        self, text: str, *, skip_negated: bool = False, syl: Sequence[str] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """Terms in ``text``; ``syl`` is ``syllables(text.lower())`` when the caller has it."""
         if self._pattern is None:
             return []
         found = [(m.start(), m.end(), m.group().lower()) for m in self._pattern.finditer(text)]
         if self._sounds:
-            found += self._by_sound(text, found)
+            found += self._by_sound(text, found, syllables(text.lower()) if syl is None else syl)
         out = []
         for start, end, word in sorted(found):
             if skip_negated and _NEGATED.search(text[max(0, start - 8) : start]):
@@ -54,8 +57,9 @@ class TermMatcher:
             out.append((start, end, self._canonical[word]))
         return out
 
-    def _by_sound(self, text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        syl = syllables(text.lower())
+    def _by_sound(
+        self, text: str, taken: list[tuple[int, int, str]], syl: Sequence[str]
+    ) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
         for i in range(len(syl) - 1):
             for key, word in self._sounds.get((syl[i], syl[i + 1]), ()):

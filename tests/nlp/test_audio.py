@@ -7,7 +7,7 @@ import json
 import pickle
 import random
 import re
-import struct
+import wave
 from pathlib import Path
 
 import av
@@ -36,24 +36,14 @@ def read(name: str) -> bytes:
 
 
 def wav_bytes(samples: np.ndarray, rate: int, channels: int = 1) -> bytes:
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-    header = struct.pack(
-        "<4sI4s4sIHHIIHH4sI",
-        b"RIFF",
-        36 + len(pcm),
-        b"WAVE",
-        b"fmt ",
-        16,
-        1,
-        channels,
-        rate,
-        rate * 2 * channels,
-        2 * channels,
-        16,
-        b"data",
-        len(pcm),
-    )
-    return header + pcm
+    """16-bit PCM WAV of interleaved ``samples`` in [-1, 1]."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
 
 
 def tone(seconds: float, rate: int, amplitude: float = 0.3) -> np.ndarray:

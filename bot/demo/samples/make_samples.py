@@ -13,12 +13,12 @@ What base heard at the time is kept in ``samples.json`` as ``heard``.
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
 
-import av
+from bot.sandbox.playback import transcode
+from nlp.audio import probe_duration
 
 HERE = Path(__file__).resolve().parent
 VOICE = "cmn-latn-pinyin+m3"  # the variant base recognised best (see make_fixtures.py)
@@ -58,35 +58,7 @@ def synthesise(pinyin: str) -> bytes:
 
 def to_amr(wav: bytes) -> bytes:
     """Re-encode to AMR-NB 12.2 kbit/s, 8 kHz mono, with PyAV (no ffmpeg binary involved)."""
-    out_buffer = io.BytesIO()
-    with (
-        av.open(io.BytesIO(wav), mode="r") as source,
-        av.open(out_buffer, "w", format="amr") as out,
-    ):
-        stream = out.add_stream("libopencore_amrnb", rate=8000)
-        stream.layout = "mono"
-        stream.bit_rate = 12200
-        formats = stream.codec_context.codec.audio_formats
-        assert formats, "the AMR-NB encoder names its sample formats"
-        fmt = formats[0].name
-        resampler = av.AudioResampler(format=fmt, layout="mono", rate=8000)
-        for frame in [*source.decode(audio=0), None]:
-            for resampled in resampler.resample(frame):
-                for packet in stream.encode(resampled):
-                    out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return out_buffer.getvalue()
-
-
-def amr_seconds(amr: bytes) -> float:
-    # AMR-NB frames are 20 ms; the size of each frame follows from its header's mode.
-    sizes = [13, 14, 16, 18, 20, 21, 27, 32, 6, 0, 0, 0, 0, 0, 0, 1]
-    pos, frames = 6, 0
-    while pos < len(amr):
-        pos += sizes[(amr[pos] >> 3) & 0x0F]
-        frames += 1
-    return round(frames * 0.02, 1)
+    return transcode(wav, container="amr", codec="libopencore_amrnb", rate=8000, bit_rate=12200)
 
 
 def main() -> None:
@@ -98,9 +70,8 @@ def main() -> None:
         amr = to_amr(synthesise(facts["pinyin"]))
         (HERE / f"{stem}.amr").write_bytes(amr)
         file = f"{stem}.amr"
-        manifest.append(
-            {"file": file, **facts, "seconds": amr_seconds(amr), "heard": heard.get(file, "")}
-        )
+        seconds = round(probe_duration(amr), 1)
+        manifest.append({"file": file, **facts, "seconds": seconds, "heard": heard.get(file, "")})
     manifest_path.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -19,6 +19,7 @@ import json
 import random
 import struct
 import subprocess
+import wave
 import zlib
 from pathlib import Path
 
@@ -146,24 +147,13 @@ def amr_to_wav(amr: bytes) -> bytes:
 
 
 def silent_wav(seconds: float, rate: int = 8000) -> bytes:
-    pcm = np.zeros(int(seconds * rate), dtype="<i2").tobytes()
-    header = struct.pack(
-        "<4sI4s4sIHHIIHH4sI",
-        b"RIFF",
-        36 + len(pcm),
-        b"WAVE",
-        b"fmt ",
-        16,
-        1,
-        1,
-        rate,
-        rate * 2,
-        2,
-        16,
-        b"data",
-        len(pcm),
-    )
-    return header + pcm
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.zeros(int(seconds * rate), dtype="<i2").tobytes())
+    return buffer.getvalue()
 
 
 def tiny_png() -> bytes:
