@@ -209,9 +209,9 @@ class Gateway:
         results = []
         for conn in list(self.connections):
             mid = uuid.uuid4().hex
-            fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-            if topic == "ping":
-                self._waiting[mid] = fut
+            fut: asyncio.Future[dict[str, Any]] | None = None
+            if topic == "ping":  # only pings are answered
+                fut = self._waiting[mid] = asyncio.get_running_loop().create_future()
             frame = {
                 "specVersion": "1.0",
                 "type": "SYSTEM",
@@ -219,8 +219,11 @@ class Gateway:
                 "data": json.dumps(data),
             }
             await self._send(conn, json.dumps(frame))
-            if topic == "ping":
-                results.append(await asyncio.wait_for(fut, 10))
+            if fut is not None:
+                try:
+                    results.append(await asyncio.wait_for(fut, 10))
+                finally:
+                    self._waiting.pop(mid, None)  # unanswered pings leave nothing behind
         return results
 
     async def ping(self) -> list[dict[str, Any]]:
