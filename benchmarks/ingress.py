@@ -48,7 +48,7 @@ AGENT_ID = 1000002
 # ---------------------------------------------------------------------------- load generator
 def _requests(creds: dict[str, str], count: int, start_id: int) -> list[tuple[bytes, bytes]]:
     """Pre-signed requests (request target + body), so signing costs nothing in the loop."""
-    from bot.sim.wecom_callbacks import Signer, message_xml
+    from bot.devtools.sim.wecom_callbacks import Signer, message_xml
 
     key = base64.b64decode(creds["BENCH_AES_KEY"] + "=")
     signer = Signer(creds["BENCH_TOKEN"], key, creds["BENCH_CORP_ID"], AGENT_ID)
@@ -196,7 +196,7 @@ class Simulator:
     """The WeCom API the bot's sender talks to, on its own event loop in a thread of ours."""
 
     def __init__(self) -> None:
-        from bot.sim.wecom import WecomSimulator
+        from bot.devtools.sim.wecom import WecomSimulator
 
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

@@ -84,7 +84,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bot.sim.wecom import WecomSimulator
+    from bot.devtools.sim.wecom import WecomSimulator
 
     sim = WecomSimulator(callback_timeout_s=30)
     for _, name, uid in voice_reps(args.notes):

@@ -56,7 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from bot.demo.seed import seed_demo_cli
+    from bot.devtools.demo.seed import seed_demo_cli
 
     config = load_or_exit(_config_path(args))
     return seed_demo_cli(config, days=args.days, seed=args.seed)

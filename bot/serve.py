@@ -21,7 +21,7 @@ def serve(config: AppConfig, *, host: str | None, port: int | None, demo: bool) 
     host = host or config.server.host
     port = port or config.server.port
     if demo:
-        from bot.demo.mode import DEMO_HOSTS, build_demo, create_demo_app
+        from bot.devtools.demo.mode import DEMO_HOSTS, build_demo, create_demo_app
 
         if host not in DEMO_HOSTS:
             print("演示模式只能绑定 127.0.0.1（演示路由不对外开放）。")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.demo.seed import generate
+from bot.devtools.demo.seed import generate
 from tests.pipeline.test_processes import free_port
 from tests.support.harness import ROOT, make_config
 from tests.support.waiting import eventually

@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 
 from bot.app import create_app
-from bot.demo.mode import Demo, build_demo
-from bot.demo.samples import load_samples
+from bot.devtools.demo.mode import Demo, build_demo
+from bot.devtools.demo.samples import load_samples
 from tests.support.databases import SqliteTemplate
 from tests.support.demo import demo_test_config, running_demo
 from tests.support.harness import make_config

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo.mode import Demo
+from bot.devtools.demo.mode import Demo
 from tests.support.databases import SqliteTemplate
 from tests.support.demo import demo_test_config, running_demo
 from tests.support.harness import ROOT

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from bot.demo.samples import load_samples
-from bot.sandbox.playback import playable
+from bot.devtools.demo.samples import load_samples
+from bot.devtools.sandbox.playback import playable
 from storage.models import Media
 from tests.browser.conftest import RunningDemo, launch, phone_page, screenshot
 from tests.browser.test_sandbox import STEP_S, open_as

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from bot.demo.samples import load_samples
+from bot.devtools.demo.samples import load_samples
 from bot.pipeline.dispatcher import Dispatcher
 from storage.models import Client, FollowUp, Media
 from tests.browser.conftest import RunningDemo, screenshot

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.clock import ManualClock
-from bot.sim.dingtalk import DingtalkSimulator
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from storage.models import FollowUp
 from tests.channels.dingtalk.support import fast_app, start_bot
 from tests.support.crm import NOW, seed_world

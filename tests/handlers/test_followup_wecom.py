@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock
-from bot.sim.wecom import WecomSimulator
-from bot.sim.wecom_feed import FeedItem
+from bot.devtools.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom_feed import FeedItem
 from storage.models import Deal, FollowUp, StageHistory, Task
 from tests.channels.wecom.support import start_bot
 from tests.support.crm import NOW, seed_world

@@ -11,8 +11,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.config.models import AppConfig
-from bot.demo.mode import Demo, build_demo, create_demo_app
-from bot.demo.seed import seed_demo
+from bot.devtools.demo.mode import Demo, build_demo, create_demo_app
+from bot.devtools.demo.seed import seed_demo
 from tests.support.harness import make_config
 
 

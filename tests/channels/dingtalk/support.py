@@ -15,11 +15,11 @@ from bot.channels.dingtalk import DingtalkChannel
 from bot.clock import Clock
 from bot.config.channels import Channels, DingtalkApp
 from bot.config.models import AppConfig
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.events import Event, TextEvent
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.replies import Text
-from bot.sim.dingtalk import DingtalkSimulator
 from tests.support.harness import Harness, build_harness, make_config
 
 HERE = Path(__file__).resolve().parent

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.channels.base import MediaError
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.events import Event, FileEvent, ImageEvent, VoiceEvent
 from bot.media import MediaFetcher
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.replies import Text
-from bot.sim.dingtalk import DingtalkSimulator
 from nlp.asr.service import AsrService
 from nlp.settings_asr import AsrSettings
 from tests.channels.dingtalk.support import channel_of, start_bot

@@ -10,8 +10,8 @@ import pytest
 from bot.channels.dingtalk import ChannelConfigError
 from bot.channels.dingtalk.client import ApiError
 from bot.clock import ManualClock
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.replies import CardMessage
-from bot.sim.dingtalk import DingtalkSimulator
 from storage.models import CardDelivery, CardInstance, InboxMessage
 from tests.channels.dingtalk.approval_probe import START, approval_router
 from tests.channels.dingtalk.support import (

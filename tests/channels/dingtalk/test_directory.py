@@ -6,13 +6,13 @@ from pydantic import SecretStr
 
 from bot.config.channels import Channels, DingtalkApp, WecomApp
 from bot.config.org import Person
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.directory import Directory
 from bot.events import TextEvent
 from bot.pipeline.context import Context
 from bot.pipeline.outbox import Address
 from bot.pipeline.router import Router
 from bot.replies import Text
-from bot.sim.dingtalk import DingtalkSimulator
 from tests.channels.dingtalk.support import start_bot
 from tests.support.harness import make_config
 from tests.support.waiting import eventually

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.channels.dingtalk.parse import CARD_TOPIC
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.events import Event, TextEvent
-from bot.sim.dingtalk import DingtalkSimulator
 from storage.models import InboxMessage
 from tests.channels.dingtalk.support import channel_of, echo_router, fast_app, start_bot
 

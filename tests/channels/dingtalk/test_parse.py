@@ -13,8 +13,8 @@ from bot.channels.dingtalk.parse import (
     parse_robot_message,
     strip_mentions,
 )
+from bot.devtools.sim.dingtalk_payloads import card_callback
 from bot.events import CardActionEvent, FileEvent, ImageEvent, TextEvent, VoiceEvent
-from bot.sim.dingtalk_payloads import card_callback
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

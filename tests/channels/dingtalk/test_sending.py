@@ -8,9 +8,9 @@ import aiohttp
 
 from bot.channels.base import Delivered, RetryLater, Undeliverable
 from bot.clock import ManualClock
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.events import Event
 from bot.replies import File, Image, Markdown, Text
-from bot.sim.dingtalk import DingtalkSimulator
 from storage.media import MediaStore
 from tests.channels.dingtalk.support import channel_of, echo_router, start_bot
 

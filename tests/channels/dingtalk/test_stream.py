@@ -10,9 +10,9 @@ import pytest
 
 from bot.app import create_app
 from bot.channels.dingtalk.stream import Backoff
+from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.events import Event, TextEvent
 from bot.pipeline.inbox import Inbox
-from bot.sim.dingtalk import DingtalkSimulator
 from storage.models import InboxMessage
 from tests.channels.dingtalk.support import (
     channel_of,

@@ -13,8 +13,8 @@ from bot.app import create_app
 from bot.clock import Clock
 from bot.config.channels import Channels, WecomApp
 from bot.config.models import AppConfig
+from bot.devtools.sim.wecom import WecomSimulator
 from bot.pipeline.router import Router
-from bot.sim.wecom import WecomSimulator
 from tests.support.harness import Harness, build_harness, make_config
 
 HERE = Path(__file__).resolve().parent

@@ -12,10 +12,10 @@ from yarl import URL
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.config.channels import WecomApp
+from bot.devtools.sim.wecom_callbacks import Signer, message_xml
 from bot.events import TextEvent
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
-from bot.sim.wecom_callbacks import Signer, message_xml
 from tests.channels.wecom.support import vectors, with_wecom
 from tests.support.harness import Harness, build_harness, make_config
 from tests.support.waiting import eventually

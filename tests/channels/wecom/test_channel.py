@@ -14,11 +14,11 @@ from bot.channels.base import ChannelDeps, Delivered, MediaError, RetryLater, Un
 from bot.channels.wecom import WecomChannel
 from bot.channels.wecom.client import WecomApiError, WecomTransportError
 from bot.clock import ManualClock
+from bot.devtools.sim.wecom import WecomSimulator
 from bot.events import VoiceEvent
 from bot.metrics import Metrics
 from bot.pipeline.inbox import Inbox
 from bot.replies import CardMessage, File, Image, Markdown, Text
-from bot.sim.wecom import WecomSimulator
 from cards.model import Button, Card
 from cards.store import CardStore
 from storage.db import Database

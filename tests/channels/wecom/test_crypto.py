@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.channels.wecom.crypto import CallbackRejected, WecomCrypto, sign
-from bot.sim.wecom_callbacks import Signer
+from bot.devtools.sim.wecom_callbacks import Signer
 from tests.channels.wecom.support import vectors
 
 V = vectors()

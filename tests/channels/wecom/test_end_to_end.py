@@ -12,13 +12,13 @@ import pytest
 
 from bot.channels.base import Channel
 from bot.clock import ManualClock
+from bot.devtools.sim.wecom import WecomSimulator, silent_amr
+from bot.devtools.sim.wecom_feed import FeedItem
 from bot.events import CardActionEvent, TextEvent, VoiceEvent
 from bot.pipeline.context import Context
 from bot.pipeline.outbox import PENDING, SENDING, SENT
 from bot.pipeline.router import Router
 from bot.replies import CardMessage, CardUpdate, Text
-from bot.sim.wecom import WecomSimulator, silent_amr
-from bot.sim.wecom_feed import FeedItem
 from cards.model import Button, Card, Row
 from cards.payload import CardPayload
 from cards.store import CardStore, new_card_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sim.wecom_rules import SimApiError, check_card
+from bot.devtools.sim.wecom_rules import SimApiError, check_card
 from cards.model import Button, Card, Option, Row, Select
 from cards.wecom import CardLimitError, render, replace_name
 

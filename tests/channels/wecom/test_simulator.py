@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.clock import ManualClock
-from bot.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom import WecomSimulator
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

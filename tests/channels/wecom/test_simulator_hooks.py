@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom import WecomSimulator
 
 
 @pytest.fixture

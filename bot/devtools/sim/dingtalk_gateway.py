@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sim.dingtalk_tenant import Tenant, api_error
+from bot.devtools.sim.dingtalk_tenant import Tenant, api_error
 
 TICKET_TTL_S = 90
 DISCONNECT_GRACE_S = 2.0

@@ -12,8 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sim.dingtalk_feed import SimCard
-from bot.sim.dingtalk_tenant import DOWNLOAD_URL_TTL_S, Tenant, Upload, api_error
+from bot.devtools.sim.dingtalk_feed import SimCard
+from bot.devtools.sim.dingtalk_tenant import DOWNLOAD_URL_TTL_S, Tenant, Upload, api_error
 
 _CARD = ("title", "text")
 MSG_FIELDS: dict[str, tuple[str, ...]] = {

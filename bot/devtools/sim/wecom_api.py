@@ -12,8 +12,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.sim.wecom_rules import INVALID_PARAM, SimApiError
-from bot.sim.wecom_tenant import Tenant
+from bot.devtools.sim.wecom_rules import INVALID_PARAM, SimApiError
+from bot.devtools.sim.wecom_tenant import Tenant
 
 UPLOAD_LIMITS = {"image": 10 << 20, "voice": 2 << 20, "video": 10 << 20, "file": 20 << 20}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

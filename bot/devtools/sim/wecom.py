@@ -25,10 +25,16 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config.channels import WecomApp
-from bot.sim.wecom_api import WecomApi
-from bot.sim.wecom_callbacks import CallbackResult, Poster, SignedRequest, Signer, message_xml
-from bot.sim.wecom_feed import FeedItem, HeldCard
-from bot.sim.wecom_tenant import Department, Stats, Tenant, User
+from bot.devtools.sim.wecom_api import WecomApi
+from bot.devtools.sim.wecom_callbacks import (
+    CallbackResult,
+    Poster,
+    SignedRequest,
+    Signer,
+    message_xml,
+)
+from bot.devtools.sim.wecom_feed import FeedItem, HeldCard
+from bot.devtools.sim.wecom_tenant import Department, Stats, Tenant, User
 
 LOCALHOST = "127.0.0.1"
 

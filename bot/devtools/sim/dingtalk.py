@@ -30,10 +30,10 @@ from bot.channels.dingtalk.parse import CARD_TOPIC, ROBOT_TOPIC
 from bot.channels.dingtalk.sign import http_sign
 from bot.clock import Clock, SystemClock
 from bot.config.channels import DingtalkApp
-from bot.sim.dingtalk_feed import FeedItem, SimCard
-from bot.sim.dingtalk_gateway import Gateway
-from bot.sim.dingtalk_openapi import OpenApiRoutes
-from bot.sim.dingtalk_payloads import (
+from bot.devtools.sim.dingtalk_feed import FeedItem, SimCard
+from bot.devtools.sim.dingtalk_gateway import Gateway
+from bot.devtools.sim.dingtalk_openapi import OpenApiRoutes
+from bot.devtools.sim.dingtalk_payloads import (
     audio_body,
     card_callback,
     new_msg_id,
@@ -41,7 +41,7 @@ from bot.sim.dingtalk_payloads import (
     sample_amr,
     text_body,
 )
-from bot.sim.dingtalk_tenant import Tenant
+from bot.devtools.sim.dingtalk_tenant import Tenant
 
 LOCALHOST = "127.0.0.1"
 

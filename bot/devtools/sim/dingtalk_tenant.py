@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.sim.dingtalk_feed import Feed, SimCard
+from bot.devtools.sim.dingtalk_feed import Feed, SimCard
 
 TOKEN_TTL_S = 7200
 SESSION_TTL_S = 90 * 60  # a sessionWebhook lives about 90 minutes

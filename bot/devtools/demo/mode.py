@@ -18,7 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.config.channels import Channels
 from bot.config.models import AppConfig
 from bot.config.org import ROLE_LABELS
-from bot.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom import WecomSimulator
 
 SIM_PREFIX = "/sim/wecom"
 DEMO_HOSTS = ("127.0.0.1", "localhost")
@@ -70,7 +70,7 @@ def build_demo(
     clock: Clock | None = None,
     samples_dir: Path | None = None,
 ) -> Demo:
-    from bot.demo.samples import SAMPLES_DIR
+    from bot.devtools.demo.samples import SAMPLES_DIR
 
     clock = clock or SystemClock()
     base_url = f"http://127.0.0.1:{port}"
@@ -85,7 +85,7 @@ def build_demo(
 
 def create_demo_app(demo: Demo) -> web.Application:
     """The bot's app with the demo-only routes: the simulator's API and the sandbox page."""
-    from bot.sandbox.routes import SandboxApi
+    from bot.devtools.sandbox.routes import SandboxApi
 
     app = create_app(demo.config, runtime=demo.runtime)
     demo.simulator.mount(app, SIM_PREFIX, demo.base_url)

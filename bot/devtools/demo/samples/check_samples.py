@@ -1,6 +1,6 @@
 """Run each sample voice note through the real demo pipeline and record what came out.
 
-    .venv/bin/python bot/demo/samples/check_samples.py [--config config.yaml]
+    .venv/bin/python bot/devtools/demo/samples/check_samples.py [--config config.yaml]
 
 A throwaway SQLite database is migrated and seeded like ``make demo``; each sample is sent as
 张伟 through the built-in WeCom simulator, and the confirm card the bot answers with is printed
@@ -21,10 +21,10 @@ from aiohttp import web
 
 from bot.cli import load_or_exit
 from bot.config.models import AppConfig
-from bot.demo.mode import build_demo, create_demo_app
-from bot.demo.samples import SAMPLES_DIR, Sample, load_samples
-from bot.demo.seed import seed_demo
-from bot.sim.wecom_feed import FeedItem
+from bot.devtools.demo.mode import build_demo, create_demo_app
+from bot.devtools.demo.samples import SAMPLES_DIR, Sample, load_samples
+from bot.devtools.demo.seed import seed_demo
+from bot.devtools.sim.wecom_feed import FeedItem
 from storage.migrate import upgrade
 
 REP = "ZhangWei"

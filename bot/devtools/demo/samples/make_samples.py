@@ -1,6 +1,6 @@
 """Regenerate the demo's sample voice notes (run once; the outputs are committed).
 
-    .venv/bin/python bot/demo/samples/make_samples.py
+    .venv/bin/python bot/devtools/demo/samples/make_samples.py
 
 Synthesised like ``tests/data/audio/make_fixtures.py``: espeak-ng's ``cmn-latn-pinyin`` voice
 (fed pinyin with tone numbers) encoded to AMR-NB 8 kHz with PyAV's ``libopencore_amrnb``, the
@@ -17,7 +17,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from bot.sandbox.playback import transcode
+from bot.devtools.sandbox.playback import transcode
 from nlp.audio import probe_duration
 
 HERE = Path(__file__).resolve().parent

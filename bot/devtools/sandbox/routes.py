@@ -28,14 +28,14 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from bot.config.models import AppConfig
-from bot.demo.mode import DEMO_HOSTS as LOCAL_HOSTS
-from bot.demo.samples import load_samples
-from bot.sandbox.conversation import Conversations, Outgoing
-from bot.sandbox.personas import Persona, personas_of
-from bot.sandbox.playback import playable
-from bot.sim.wecom import WecomSimulator
-from bot.sim.wecom_callbacks import CallbackResult
-from bot.sim.wecom_rules import SimApiError
+from bot.devtools.demo.mode import DEMO_HOSTS as LOCAL_HOSTS
+from bot.devtools.demo.samples import load_samples
+from bot.devtools.sandbox.conversation import Conversations, Outgoing
+from bot.devtools.sandbox.personas import Persona, personas_of
+from bot.devtools.sandbox.playback import playable
+from bot.devtools.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom_callbacks import CallbackResult
+from bot.devtools.sim.wecom_rules import SimApiError
 
 STATIC = Path(__file__).resolve().parent / "static"
 API = "/sandbox/api"

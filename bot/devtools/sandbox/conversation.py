@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from bot.clock import Clock
-from bot.sim.wecom import WecomSimulator
-from bot.sim.wecom_feed import FeedItem
+from bot.devtools.sim.wecom import WecomSimulator
+from bot.devtools.sim.wecom_feed import FeedItem
 
 Status = Literal["sending", "sent", "failed"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
-from bot.sim.wecom_feed import Feed, HeldCard
-from bot.sim.wecom_rules import (
+from bot.devtools.sim.wecom_feed import Feed, HeldCard
+from bot.devtools.sim.wecom_rules import (
     ALL_INVALID,
     INVALID_MEDIA,
     INVALID_PARAM,

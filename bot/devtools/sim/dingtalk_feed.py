@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.sim.feed import BaseFeed
+from bot.devtools.sim.feed import BaseFeed
 
 
 @dataclass
