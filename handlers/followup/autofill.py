@@ -15,6 +15,7 @@ import chinese_calendar
 
 from bot.config.crm import Funnel, StageKind
 from handlers.followup.draft import ClientPick, Draft
+from handlers.shared.crm import open_deal
 from nlp.extract.model import Extraction
 from storage.models import Contact, Deal, FollowUp
 
@@ -33,12 +34,6 @@ class History:
 class Habits:
     products: tuple[str, ...] = ()
     recent_clients: tuple[tuple[int, str], ...] = field(default_factory=tuple)
-
-
-async def open_deal(client_id: int, rep_id: str) -> Deal | None:
-    """The client's open deal a note is about: the rep's own, else the most recently updated."""
-    deals = await Deal.filter(client_id=client_id, status="open").order_by("-updated_at")
-    return next((d for d in deals if d.owner_id == rep_id), deals[0] if deals else None)
 
 
 async def history_of(client_id: int, rep_id: str) -> History:

@@ -29,9 +29,9 @@ from handlers.followup.autofill import (
     suggest_due,
 )
 from handlers.followup.card import draft_card
-from handlers.followup.catalog import CatalogService
 from handlers.followup.choices import choices_for
 from handlers.followup.draft import ClientPick, Draft
+from handlers.shared.catalog import CatalogService
 from nlp.extract.core import extract
 from nlp.extract.model import Extraction
 from nlp.llm import llm_fill
@@ -123,9 +123,10 @@ class FollowupFlow:
         via: str,
         audio: list[int],
         ext: Extraction | None = None,
+        when: datetime | None = None,
     ) -> None:
         """A new visit note: build the draft and show its confirm card."""
-        when = ctx.event.time
+        when = when or ctx.event.time
         ext = ext or await self.extract(text, person, when)
         draft = Draft(
             rep_id=person.id,
