@@ -30,7 +30,6 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
-
 class Region(Frozen):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)

@@ -142,7 +142,10 @@ async def test_discard_writes_nothing_and_others_cannot_tap(bot: Harness) -> Non
     card = await card_after(bot, "zhang.wei", "恒达科技的刘总监说预算冻结了，项目暂停")
     await bot.tap("li.na", card["id"], "丢弃")
     (refused,) = await bot.next_sent()
-    assert isinstance(refused.reply, Text) and refused.reply.text == "这张卡片需要由张伟处理，你不能操作。"
+    assert (
+        isinstance(refused.reply, Text)
+        and refused.reply.text == "这张卡片需要由张伟处理，你不能操作。"
+    )
     await bot.tap("zhang.wei", card["id"], "丢弃")
     (upd,) = await bot.next_sent()
     assert upd.card["closed"] == "已丢弃"

@@ -42,7 +42,6 @@ class Harness:
         self, user: str, card_id: str, button: str, selections: dict[str, list[str]] | None = None
     ) -> bool:
         """Tap the button labelled ``button`` on the card as it is stored now."""
-        from bot.events import CardActionEvent
         from cards.store import CardStore
         from storage.models import CardInstance
 
@@ -51,6 +50,14 @@ class Harness:
         match = next((b for b in buttons if b.text == button or b.text.startswith(button)), None)
         if match is None:
             raise AssertionError(f"no button {button!r} on {[b.text for b in buttons]}")
+        return await self.tap_payload(user, match.payload, selections)
+
+    async def tap_payload(
+        self, user: str, payload: str, selections: dict[str, list[str]] | None = None
+    ) -> bool:
+        """A tap carrying ``payload`` as it is (an old copy of a card, a forged button)."""
+        from bot.events import CardActionEvent
+
         event = CardActionEvent(
             platform="test",
             app="test",
@@ -58,7 +65,7 @@ class Harness:
             msg_id=uuid.uuid4().hex,
             dedupe_key=uuid.uuid4().hex,
             time=self.runtime.clock.now(),
-            payload=match.payload,
+            payload=payload,
             selections=selections or {},
         )
         return await self.channel.inject(event)

@@ -139,7 +139,9 @@ async def test_fallback_link_page_is_signed_single_use_and_expiring(
             headers={"Origin": "https://evil.example"},
         )
         assert cross.status == 403
-        assert (await client.post(page, data={"token": token, "payload": "pr:x:1:ok"})).status == 400
+        assert (
+            await client.post(page, data={"token": token, "payload": "pr:x:1:ok"})
+        ).status == 400
         assert decisions == []
 
         done = await client.post(page, data={"token": token, "payload": ok_payload})

@@ -116,7 +116,10 @@ def test_unknown_types_are_skipped_and_broken_messages_refused() -> None:
 
 def test_card_callback_becomes_a_card_action_of_the_tapper() -> None:
     data = card_callback(
-        user="staff1001", out_track_id="pr-0011-2", payload="pr:pr-0011:3:ok", params={"stage": "s3"}
+        user="staff1001",
+        out_track_id="pr-0011-2",
+        payload="pr:pr-0011:3:ok",
+        params={"stage": "s3"},
     )
     event = parse_card_callback(data, app="dingtalk", message_id="mid-1", now=NOW)
     assert isinstance(event, CardActionEvent)
