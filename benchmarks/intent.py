@@ -1,0 +1,80 @@
+"""Note / request / chat classification on tests/data/intents.jsonl, and its latency.
+
+Run: .venv/bin/python benchmarks/intent.py
+
+Splits: ``dev`` (what the rules were tuned against) and ``holdout`` (about 25 % of each label,
+marked when the set was written, before the classifier existed). "Predicted note" is
+kind == note, whatever the confidence; "lost" notes are those classified as a confident
+request or chat (confidence >= UNSURE), which the caller would not ask about.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nlp.extract.evaluation import load_catalog  # noqa: E402
+from nlp.intent import UNSURE, IntentGuess, classify  # noqa: E402
+from nlp.intent_eval import load_intents, note_scores  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+LABELS = ("note", "request", "chat")
+
+
+def _pct(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value * 100:5.1f}"
+
+
+def main() -> int:
+    catalog = load_catalog(DATA / "catalog.json")
+    rows = load_intents(DATA / "intents.jsonl")
+    classify("今天拜访了华东机械", catalog=catalog)  # warm-up: pinyin tables, regex compile
+    guesses: list[IntentGuess] = []
+    times: list[float] = []
+    for row in rows:
+        t0 = time.perf_counter()
+        guesses.append(classify(row.text, catalog=catalog))
+        times.append((time.perf_counter() - t0) * 1000)
+    pairs = list(zip(rows, guesses, strict=True))
+
+    print("labels:", dict(Counter(r.label for r in rows)), "splits:", dict(Counter(r.split for r in rows)))
+    print(f"\n{'split':8} {'n':>4} {'note P':>7} {'note R':>7} {'lost':>5} {'req R':>7} {'topic':>7} {'chat R':>7} {'asked':>6}")
+    for split in ("all", "dev", "holdout"):
+        part = [(r, g) for r, g in pairs if split in ("all", r.split)]
+        s = note_scores(part, UNSURE)
+        print(
+            f"{split:8} {len(part):4} {_pct(s.note_precision):>7} {_pct(s.note_recall):>7} "
+            f"{s.notes_lost:5} {_pct(s.request_recall):>7} {_pct(s.topic_accuracy):>7} "
+            f"{_pct(s.chat_recall):>7} {s.asked:6}"
+        )
+    print("\nconfusion (rows = label, columns = predicted kind):")
+    print(f"{'':10}" + "".join(f"{k:>9}" for k in LABELS))
+    for label in LABELS:
+        counts = Counter(g.kind.value for r, g in pairs if r.label == label)
+        print(f"{label:10}" + "".join(f"{counts[k]:9}" for k in LABELS))
+    print("\nmisclassified (label -> kind/topic conf [split] text):")
+    for r, g in pairs:
+        wrong_kind = g.kind.value != r.label
+        wrong_topic = r.label == "request" and g.topic is not None and g.topic.value != r.topic
+        if wrong_kind or wrong_topic:
+            got = f"{g.kind.value}/{g.topic.value if g.topic else '-'}"
+            print(f"  {r.label}/{r.topic or '-'} -> {got} {g.confidence:.2f} [{r.split}] {r.text}")
+            print(f"      {', '.join(g.reasons)}")
+    print("\nasked (confidence < UNSURE):")
+    for r, g in pairs:
+        if g.confidence < UNSURE and g.kind.value == r.label:
+            print(f"  {r.label} {g.confidence:.2f} {r.text}")
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"\nlatency per text: p50 {statistics.median(times):.3f} ms, p95 {p95:.3f} ms, max {times[-1]:.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

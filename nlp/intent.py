@@ -1,0 +1,178 @@
+"""Is a plain text a visit note, a request, or chit-chat? (rules, pure, no I/O)
+
+    guess = classify("华东本月漏斗怎么样", catalog=catalog)
+    guess.kind, guess.topic, guess.confidence  # request, funnel, 0.9
+    if guess.confidence < UNSURE: ask the user once whether it is a visit note
+
+Cues are weighed, not looked up: visit narration (拜访/聊了), reported speech of someone on the
+client's side (王经理说, 客户问…), what the rep did or promised, dated next steps, amounts, a
+contact with a title and length speak for a note; a request topic (漏斗, 激励, 待办 …), a
+question or imperative form and shortness speak for a request. A question the *client* asked
+(客户问能不能再降5%) is narration, so question forms count only when nobody is quoted.
+A lost note is a lost visit, so a request must clearly outweigh the note cues to be confident;
+close calls come back below UNSURE and the caller asks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from nlp import intent_cues as cues
+from nlp.extract.amounts import find_amounts
+from nlp.extract.clients import find_mentions
+from nlp.extract.contacts import find_contact
+from nlp.extract.model import Catalog
+from nlp.extract.text import normalize
+from nlp.names import syllables
+
+UNSURE = 0.6
+_EMPTY_CATALOG = Catalog()  # immutable; company-shaped names are still found without clients
+_SHORT = 12  # characters: requests are usually this short, notes rarely are
+_LONG = 22
+
+
+class Kind(StrEnum):
+    note = "note"
+    request = "request"
+    chat = "chat"
+
+
+class Topic(StrEnum):
+    funnel = "funnel"
+    conversion = "conversion"
+    dwell = "dwell"
+    ranking = "ranking"
+    stall = "stall"
+    forecast = "forecast"
+    heatmap = "heatmap"
+    export = "export"
+    incentive = "incentive"
+    brief = "brief"
+    tasks = "tasks"
+    approvals = "approvals"
+    help = "help"
+    status = "status"
+
+
+@dataclass(frozen=True)
+class IntentGuess:
+    kind: Kind
+    topic: Topic | None  # for requests: what is asked for
+    confidence: float  # 0..1; below UNSURE the caller asks the user once
+    reasons: tuple[str, ...]  # short English tags of the cues that decided
+    subject: str = ""  # for brief requests: the client name/words asked about
+
+
+@dataclass(frozen=True)
+class _Clients:
+    named: tuple[str, ...]  # client (or company-shaped) names as typed
+    regions: tuple[str, ...]  # 华东 in 华东本月漏斗: a region, not 华东机械
+
+
+def _clients(norm: str, catalog: Catalog) -> _Clients:
+    named: list[str] = []
+    regions: list[str] = []
+    for m in find_mentions(norm, catalog.client_index, None, syllables(norm.lower())):
+        heard = norm[m.start : m.end]
+        (regions if cues.REGION.match(heard) else named).append(heard)
+    return _Clients(tuple(named), tuple(regions))
+
+
+def _is_chitchat(norm: str) -> bool:
+    rest = cues.CHAT_FILLER.sub("", cues.CHAT_WORDS.sub("", norm))
+    if not rest:
+        return True
+    # 您好，我是新来的小李: a greeting with a short self-introduction and nothing else.
+    return bool(cues.GREETING_START.match(norm)) and len(rest) <= 10
+
+
+def _confidence(margin: float) -> float:
+    """A margin of cue weight mapped to 0..1; 0 is a coin toss, 3 is about 0.9."""
+    return round(1 / (1 + math.exp(-margin / 1.3)), 3)
+
+
+def _note_cues(norm: str, clients: _Clients) -> list[tuple[str, float]]:
+    found: list[tuple[str, float]] = []
+    if cues.NARRATION.search(norm):
+        found.append(("narration", 2.5))
+    if cues.REPORTED.search(norm):
+        found.append(("reported speech", 2.5))
+    if cues.WE_DID.search(norm):
+        found.append(("rep's own step", 1.5))
+    events = len(set(cues.DEAL_EVENT.findall(norm)))
+    if events:
+        found.append(("deal event", min(events, 3) * 0.8))
+    if cues.NEXT_STEP.search(norm):
+        found.append(("dated next step", 1.5))
+    if find_amounts(norm):
+        found.append(("amount", 2.0))
+    if find_contact(norm):
+        found.append(("contact", 1.5))
+    if clients.named:
+        found.append(("client named", 0.7))
+    if len(norm) >= _LONG:
+        found.append(("long", 1.0 + min(len(norm) - _LONG, 40) / 20))
+    return found
+
+
+def _topic(norm: str, clients: _Clients, asking: bool) -> Topic | None:
+    for name, pattern in cues.TOPICS:
+        if pattern.search(norm):
+            if name == "brief" and not clients.named and not norm.startswith("简报"):
+                continue  # 情况/怎么样 alone name no client to brief on
+            return Topic(name)
+    if clients.named and asking:
+        return Topic.brief  # 帮我查下恒达科技 / 星河地产？
+    return None
+
+
+def _request_cues(norm: str, topic: Topic | None, reported: bool) -> list[tuple[str, float]]:
+    found: list[tuple[str, float]] = []
+    if topic is not None:
+        strong = topic in cues.SELF_STANDING
+        found.append((f"topic {topic.value}", 2.5 if strong else 1.5))
+    if not reported:
+        # A question inside reported speech is the client's, not one asked of the bot.
+        if cues.QUESTION.search(norm):
+            found.append(("question form", 1.5))
+        if cues.IMPERATIVE.search(norm):
+            found.append(("imperative", 1.5))
+    if len(norm) <= _SHORT:
+        found.append(("short", 1.0))
+    return found
+
+
+def _subject(norm: str, clients: _Clients) -> str:
+    if clients.named:
+        return clients.named[0]
+    return cues.SUBJECT_NOISE.sub("", norm)[:20]
+
+
+def classify(text: str, *, catalog: Catalog | None = None) -> IntentGuess:
+    """Note, request (with its topic) or chat, with a confidence and the cues that decided."""
+    norm = normalize(text)
+    if not norm or _is_chitchat(norm):
+        return IntentGuess(Kind.chat, None, 0.9 if norm else 0.99, ("small talk",))
+    clients = _clients(norm, catalog or _EMPTY_CATALOG)
+    note = _note_cues(norm, clients)
+    reported = any(tag == "reported speech" for tag, _ in note) or bool(
+        cues.ASKED_BY_CLIENT.search(norm)
+    )
+    asking = bool(cues.QUESTION.search(norm) or cues.IMPERATIVE.search(norm)) and not reported
+    topic = _topic(norm, clients, asking)
+    request = _request_cues(norm, topic, reported)
+    n_score = sum(w for _, w in note)
+    r_score = sum(w for _, w in request) if topic is not None else 0.0
+    if topic is not None and r_score > n_score:
+        # Each note cue also caps how sure a request can be: prefer asking over a lost note.
+        margin = r_score - n_score - (1.0 if n_score >= 2.5 else 0.0)
+        subject = _subject(norm, clients) if topic is Topic.brief else ""
+        reasons = tuple(tag for tag, _ in request) + tuple(f"against: {t}" for t, _ in note)
+        return IntentGuess(Kind.request, topic, _confidence(margin), reasons, subject)
+    if not note:
+        # Nothing a note or a request is made of: an unknown short remark; ask.
+        return IntentGuess(Kind.note, None, 0.4, ("no cues",))
+    reasons = tuple(tag for tag, _ in note) + tuple(f"against: {t}" for t, _ in request)
+    return IntentGuess(Kind.note, None, _confidence(n_score - r_score), reasons)
