@@ -164,15 +164,29 @@ def classify(text: str, *, catalog: Catalog | None = None) -> IntentGuess:
     topic = _topic(norm, clients, asking)
     request = _request_cues(norm, topic, reported)
     n_score = sum(w for _, w in note)
-    r_score = sum(w for _, w in request) if topic is not None else 0.0
-    if topic is not None and r_score > n_score:
+    r_score = sum(w for _, w in request)
+    bare = clients.named and not cues.CHAT_FILLER.sub("", "".join(norm.split(clients.named[0])))
+    if bare and len(clients.named) == 1:
+        # "金桥物流" alone: a brief asked for without a command, or a note cut short; ask.
+        return IntentGuess(Kind.request, Topic.brief, 0.5, ("bare client name",), clients.named[0])
+    asked_for = any(tag in ("question form", "imperative") for tag, _ in request)
+    formed = asked_for or any(tag == "short" for tag, _ in request)
+    if topic is not None and r_score > n_score and (formed or n_score == 0):
         # Each note cue also caps how sure a request can be: prefer asking over a lost note.
         margin = r_score - n_score - (1.0 if n_score >= 2.5 else 0.0)
         subject = _subject(norm, clients) if topic is Topic.brief else ""
         reasons = tuple(tag for tag, _ in request) + tuple(f"against: {t}" for t, _ in note)
         return IntentGuess(Kind.request, topic, _confidence(margin), reasons, subject)
+    if not note and cues.CHAT_WORDS.search(norm):
+        return IntentGuess(Kind.chat, None, 0.7, ("small talk", "no note cues"))
     if not note:
         # Nothing a note or a request is made of: an unknown short remark; ask.
         return IntentGuess(Kind.note, None, 0.4, ("no cues",))
-    reasons = tuple(tag for tag, _ in note) + tuple(f"against: {t}" for t, _ in request)
-    return IntentGuess(Kind.note, None, _confidence(n_score - r_score), reasons)
+    # A question or an order with no topic still weighs against the note (王经理那个单子怎么样了):
+    # the caller asks rather than drafting a card from it.
+    # Shortness alone is no evidence against a note (瑞丰食品今天验收通过了).
+    against = r_score if topic is not None or asked_for else 0.0
+    reasons = tuple(tag for tag, _ in note)
+    if against:
+        reasons += tuple(f"against: {t}" for t, _ in request)
+    return IntentGuess(Kind.note, None, _confidence(n_score - against), reasons)

@@ -13,9 +13,9 @@ from nlp.extract.lexicon import SURNAMES
 # --- visit narration -------------------------------------------------------------------------
 # Something the rep did with a client, told in the past: the backbone of a visit note.
 NARRATION = re.compile(
-    r"拜访|走访|见了|见到|去了|去趟|跑了|聊了|聊得|聊聊|聊完|谈了|谈下|沟通了|沟通过|电话沟通|"
+    r"(?<![没未不])(?:拜访(?!记录|量|次数|数据|热力)|走访|见了|见到|去了|去趟|跑了|聊了|聊得|聊聊|聊完|谈了|谈下|沟通了|沟通过|电话沟通|"
     r"通完电话|通了电话|打电话|打来|来电|回电话|吃饭|吃了个饭|喝茶|上门|碰了|面谈|开了|陪同|"
-    r"visited|met\b|跟进了|过了一遍|带队|看了(?:产品)?演示|今天第一次|刚从|刚和|刚跟"
+    r"visited|met\b|跟进了|过了一遍|带队|看了(?:产品)?演示|今天第一次|刚从|刚和|刚跟|见完)"
 )
 # Someone on the client's side said/asked something: 客户问能不能再降5% is a note, the question
 # inside it belongs to the client.
@@ -37,7 +37,7 @@ WE_DID = re.compile(
 )
 # Events of a deal's life; requests mention some of these words too, so each weighs little.
 DEAL_EVENT = re.compile(
-    r"签了|签下|签约|签合同|签字|合同|中标|丢单|没戏|报价|演示|试用|验收|回款|尾款|首付|立项|招标|投标|"
+    r"签了|签下|签约|签合同|签字|合同|中标|丢单|丢了|黄了|输给|没戏|报价|演示|试用|验收|回款|尾款|首付|立项|招标|投标|"
     r"POC|保密协议|预算|方案|上线|续约|续费|采购流程|比价|样机|调研|培训|盖章|付款|demo",
     re.IGNORECASE,
 )
@@ -48,17 +48,17 @@ _WHEN = (
 NEXT_STEP = re.compile(
     _WHEN + r"[^，。,.!?？！]{0,8}?(?:前|之前|内)?[^，。,.!?？！]{0,4}?"
     r"(?:签|发|给|出|去|约|演示|报价|联系|回复|答复|安排|准备|催|汇报|开始|拜访|讲|带|再|沟通|"
-    r"过去|开|定|结果|谈|确认|处理|整理)"
+    r"过去|开|定|结果|谈|确认|处理|整理|盖章|上线|验收|付|回)"
 )
 
 # --- requests --------------------------------------------------------------------------------
 QUESTION = re.compile(
-    r"吗|呢|么|[?？]|多少|几个|几单|几家|怎么样|咋样|如何|谁|哪些|哪个|哪儿|哪了|有没有|了没|没有?$|"
+    r"吗|呢|么|[?？]|多少|几个|几单|几家|怎么样|咋样|如何|谁|哪些|哪个|哪儿|哪了|哪一步|到哪|有没有|了没|没有?$|"
     r"批没批|啥|什么情况|多久|多长|怎么用|what|how|\bany\b",
     re.IGNORECASE,
 )
 IMPERATIVE = re.compile(
-    r"帮我|给我|发我|发一下|发下|列出|列一下|查一?下|查查|看一?下|看看|瞧瞧|导出|导一下|拉一下|"
+    r"帮我|给我|发我|发一下|发下|列出|列一下|查一?下|查查|看一?下|看看|瞧瞧|拉一下|"
     r"统计|汇总|调出|show|list|check",
     re.IGNORECASE,
 )
@@ -66,18 +66,20 @@ IMPERATIVE = re.compile(
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("help", r"^(?:/?帮助|help|/?h)$|怎么用|你能(?:干|做)|能干啥|能做什么|有哪些命令|命令有哪些|使用说明"),
+        ("help", r"^(?:/?帮助|help|/?h)$|怎么(?:用|录|记|发|操作|提交)|你(?:都)?(?:能|会)(?:干|做)?(?:啥|什么)|"
+            r"能干啥|能做什么|有哪些命令|命令有哪些|使用说明"),
         ("status", r"系统状态|运行状态|status|机器人.{0,4}正常|正常吗$|同步了没|同步状态|健康检查"),
         ("export", r"导出|导一下|导个|export|下载.{0,6}(?:数据|表|记录)"),
         ("heatmap", r"热力图|heat ?map"),
         ("incentive", r"激励|奖金|提成|我的奖|奖励|bonus|incentive|佣金"),
-        ("approvals", r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval"),
+        ("approvals", r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval|申请.{0,3}(?:到哪|怎么样|进度)"),
         ("dwell", r"停留|待了多|待多久|呆了多|dwell"),
         ("conversion", r"转化|conversion"),
         ("funnel", r"漏斗|funnel|pipeline"),
         ("forecast", r"预测|能做多少|能签多少|能到多少|完成目标|能完成|能达成|forecast"),
         ("ranking", r"排行|排名|谁.{0,6}(?:最多|最好|最高|第一|最少)|业绩最|top ?\d*|ranking|龙虎榜"),
-        ("stall", r"卡住|停滞|没动|没进展|搁置|stall|沉睡|不动了"),
+        ("ranking", r"业绩"),  # 我们这个月业绩怎么样: the team's numbers, shown as a ranking
+        ("stall", r"卡住|停滞|没动|没进展|搁置|stall|沉睡|不动了|(?:很久|好久|多久|\d+天)没(?:跟进|联系|动静)"),
         ("tasks", r"待办|任务|要跟进|跟进什么|要做|要联系|要拜访|要去哪|todo|to do|日程"),
         ("brief", r"简报|brief|情况|资料|底细|背景|查一?下|查查|怎么样|咋样|近况|进展"),
     )
@@ -95,7 +97,7 @@ CHAT_WORDS = re.compile(
     r"你好|您好|大家好|hello|hi|hey|谢谢|多谢|感谢|谢啦|thanks?|thx|在吗|在不在|哈+|呵呵|嘿嘿|"
     r"好的|好滴|好嘞|好哒|好吧|ok|okay|收到|辛苦了?|早上好|早安|早|中午好|下午好|晚上好|晚安|"
     r"嗯+|哦+|明白|知道了|了解|测试|test|厉害|牛|棒|赞|666|周末愉快|愉快|加油|拜拜|再见|bye|"
-    r"没事|不客气|对的|是的|行|可以",
+    r"没事|不客气|对的|是的|行|可以|在的|领导|老板|大家",
     re.IGNORECASE,
 )
 CHAT_FILLER = re.compile(
