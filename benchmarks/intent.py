@@ -47,15 +47,17 @@ def main() -> int:
         times.append((time.perf_counter() - t0) * 1000)
     pairs = list(zip(rows, guesses, strict=True))
 
-    print("labels:", dict(Counter(r.label for r in rows)), "splits:", dict(Counter(r.split for r in rows)))
-    print(f"\n{'split':8} {'n':>4} {'note P':>7} {'note R':>7} {'lost':>5} {'req R':>7} {'topic':>7} {'chat R':>7} {'asked':>6}")
+    print("labels:", dict(Counter(r.label for r in rows)))
+    print("splits:", dict(Counter(r.split for r in rows)))
+    head = ("n", "note P", "note R", "lost", "req R", "topic", "chat R", "asked")
+    print(f"\n{'split':8} {head[0]:>4} " + " ".join(f"{h:>7}" for h in head[1:]))
     for split in ("all", "dev", "holdout", "holdout2"):
         part = [(r, g) for r, g in pairs if split in ("all", r.split)]
         s = note_scores(part, UNSURE)
         print(
             f"{split:8} {len(part):4} {_pct(s.note_precision):>7} {_pct(s.note_recall):>7} "
-            f"{s.notes_lost:5} {_pct(s.request_recall):>7} {_pct(s.topic_accuracy):>7} "
-            f"{_pct(s.chat_recall):>7} {s.asked:6}"
+            f"{s.notes_lost:7} {_pct(s.request_recall):>7} {_pct(s.topic_accuracy):>7} "
+            f"{_pct(s.chat_recall):>7} {s.asked:7}"
         )
     print("\nconfusion (rows = label, columns = predicted kind):")
     print(f"{'':10}" + "".join(f"{k:>9}" for k in LABELS))
@@ -76,7 +78,8 @@ def main() -> int:
             print(f"  {r.label} {g.confidence:.2f} {r.text}")
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"\nlatency per text: p50 {statistics.median(times):.3f} ms, p95 {p95:.3f} ms, max {times[-1]:.3f} ms")
+    p50 = statistics.median(times)
+    print(f"\nlatency per text: p50 {p50:.3f} ms, p95 {p95:.3f} ms, max {times[-1]:.3f} ms")
     return 0
 
 

@@ -117,10 +117,16 @@ def _note_cues(norm: str, clients: _Clients) -> list[tuple[str, float]]:
     return found
 
 
+def _unknown_subject(norm: str) -> bool:
+    """帮我查下青山建材: a brief on a name the catalogue does not know."""
+    rest = cues.SUBJECT_NOISE.sub("", norm)
+    return bool(cues.LOOK_UP.search(norm)) and 2 <= len(rest) <= 12
+
+
 def _topic(norm: str, clients: _Clients, asking: bool) -> Topic | None:
     for name, pattern in cues.TOPICS:
         if pattern.search(norm):
-            if name == "brief" and not clients.named and not norm.startswith("简报"):
+            if name == "brief" and not clients.named and not _unknown_subject(norm):
                 continue  # 情况/怎么样 alone name no client to brief on
             return Topic(name)
     if clients.named and asking:
@@ -166,7 +172,7 @@ def classify(text: str, *, catalog: Catalog | None = None) -> IntentGuess:
     n_score = sum(w for _, w in note)
     r_score = sum(w for _, w in request)
     bare = clients.named and not cues.CHAT_FILLER.sub("", "".join(norm.split(clients.named[0])))
-    if bare and len(clients.named) == 1:
+    if bare and len(clients.named) == 1 and not cues.QUESTION.search(norm):
         # "金桥物流" alone: a brief asked for without a command, or a note cut short; ask.
         return IntentGuess(Kind.request, Topic.brief, 0.5, ("bare client name",), clients.named[0])
     asked_for = any(tag in ("question form", "imperative") for tag, _ in request)

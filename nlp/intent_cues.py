@@ -66,29 +66,40 @@ IMPERATIVE = re.compile(
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("help", r"^(?:/?帮助|help|/?h)$|怎么(?:用|录|记|发|操作|提交)|你(?:都)?(?:能|会)(?:干|做)?(?:啥|什么)|"
-            r"能干啥|能做什么|有哪些命令|命令有哪些|使用说明"),
+        (
+            "help",
+            r"^(?:/?帮助|help|/?h)$|怎么(?:用|录|记|发|操作|提交)|你(?:都)?(?:能|会)(?:干|做)?(?:啥|什么)|"
+            r"能干啥|能做什么|有哪些命令|命令有哪些|使用说明",
+        ),
         ("status", r"系统状态|运行状态|status|机器人.{0,4}正常|正常吗$|同步了没|同步状态|健康检查"),
         ("export", r"导出|导一下|导个|export|下载.{0,6}(?:数据|表|记录)"),
         ("heatmap", r"热力图|heat ?map"),
         ("incentive", r"激励|奖金|提成|我的奖|奖励|bonus|incentive|佣金"),
-        ("approvals", r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval|申请.{0,3}(?:到哪|怎么样|进度)"),
+        (
+            "approvals",
+            r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval|申请.{0,3}(?:到哪|怎么样|进度)",
+        ),
         ("dwell", r"停留|待了多|待多久|呆了多|dwell"),
         ("conversion", r"转化|conversion"),
         ("funnel", r"漏斗|funnel|pipeline"),
         ("forecast", r"预测|能做多少|能签多少|能到多少|完成目标|能完成|能达成|forecast"),
-        ("ranking", r"排行|排名|谁.{0,6}(?:最多|最好|最高|第一|最少)|业绩最|top ?\d*|ranking|龙虎榜"),
+        (
+            "ranking",
+            r"排行|排名|谁.{0,6}(?:最多|最好|最高|第一|最少)|业绩最|top ?\d*|ranking|龙虎榜",
+        ),
         ("ranking", r"业绩"),  # 我们这个月业绩怎么样: the team's numbers, shown as a ranking
-        ("stall", r"卡住|停滞|没动|没进展|搁置|stall|沉睡|不动了|(?:很久|好久|多久|\d+天)没(?:跟进|联系|动静)"),
+        (
+            "stall",
+            r"卡住|停滞|没动|没进展|搁置|stall|沉睡|不动了|(?:很久|好久|多久|\d+天)没(?:跟进|联系|动静)",
+        ),
         ("tasks", r"待办|任务|要跟进|跟进什么|要做|要联系|要拜访|要去哪|todo|to do|日程"),
         ("brief", r"简报|brief|情况|资料|底细|背景|查一?下|查查|怎么样|咋样|近况|进展"),
     )
 )
+# Asking to look a name up; with a leftover name the catalogue does not know, still a brief.
+LOOK_UP = re.compile(r"^简报|查一?下|查查|简报|brief|的资料|背景", re.IGNORECASE)
 # Topics that name themselves: a bare 漏斗 or 热力图 is a request, a bare 情况 is not.
-SELF_STANDING = frozenset(
-    {"help", "status", "export", "heatmap", "incentive", "approvals", "dwell", "conversion",
-     "funnel", "ranking", "stall", "tasks", "forecast"}
-)
+SELF_STANDING = frozenset(name for name, _ in TOPICS) - {"brief"}
 # 华东 / 华南 as a sales region, not the client whose name starts with it.
 REGION = re.compile(r"^(?:华东|华南|华北|华中|华西|西南|西北|东北|东南)$")
 
