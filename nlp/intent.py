@@ -120,7 +120,11 @@ def _note_cues(norm: str, clients: _Clients) -> list[tuple[str, float]]:
 def _unknown_subject(norm: str) -> bool:
     """帮我查下青山建材: a brief on a name the catalogue does not know."""
     rest = cues.SUBJECT_NOISE.sub("", norm)
-    return bool(cues.LOOK_UP.search(norm)) and 2 <= len(rest) <= 12
+    return (
+        bool(cues.LOOK_UP.search(norm))
+        and 2 <= len(rest) <= 12
+        and not cues.NOT_A_NAME.search(rest)
+    )
 
 
 def _topic(norm: str, clients: _Clients, asking: bool) -> Topic | None:
@@ -179,7 +183,8 @@ def classify(text: str, *, catalog: Catalog | None = None) -> IntentGuess:
     formed = asked_for or any(tag == "short" for tag, _ in request)
     if topic is not None and r_score > n_score and (formed or n_score == 0):
         # Each note cue also caps how sure a request can be: prefer asking over a lost note.
-        margin = r_score - n_score - (1.0 if n_score >= 2.5 else 0.0)
+        long = any(tag == "long" for tag, _ in note)
+        margin = r_score - n_score - (1.0 if n_score >= 2.5 or long else 0.0)
         subject = _subject(norm, clients) if topic is Topic.brief else ""
         reasons = tuple(tag for tag, _ in request) + tuple(f"against: {t}" for t, _ in note)
         return IntentGuess(Kind.request, topic, _confidence(margin), reasons, subject)

@@ -15,17 +15,18 @@ from nlp.extract.lexicon import SURNAMES
 NARRATION = re.compile(
     r"(?<![没未不])(?:拜访(?!记录|量|次数|数据|热力)|走访|见了|见到|去了|去趟|跑了|聊了|聊得|聊聊|聊完|谈了|谈下|沟通了|沟通过|电话沟通|"
     r"通完电话|通了电话|打电话|打来|来电|回电话|吃饭|吃了个饭|喝茶|上门|碰了|面谈|开了|陪同|"
-    r"visited|met\b|跟进了|过了一遍|带队|看了(?:产品)?演示|今天第一次|刚从|刚和|刚跟|见完)"
+    r"visited|met\b|跟进了|过了一遍|带队|看了(?:产品)?演示|今天第一次|刚从|刚和|刚跟|见完|发了.{0,4}(?:消息|微信|邮件|资料)|都没回|没回复|不接电话)"
 )
 # Someone on the client's side said/asked something: 客户问能不能再降5% is a note, the question
 # inside it belongs to the client.
 _THIRD_PARTY = (
     rf"(?:客户|他|她|他们|她们|对方|老板|领导|采购|负责人|IT|项目部|技术部|科技部|法务|财务|"
     rf"[{SURNAMES}](?:总|经理|主任|总监|工|董|校长|园长|行长|局长|处长|科长|老师)|"
-    rf"[{SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=说|问)|[老小][{SURNAMES}]|校长|园长|院长|行长|主任|经理)"
+    rf"[{SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=(?:微信|电话里?|邮件里?|当面)?(?:说|问))|[老小][{SURNAMES}]|校长|园长|院长|行长|主任|经理)"
 )
 REPORTED = re.compile(
-    _THIRD_PARTY + r"(?:也|还|又|就|都|一直|今天|刚才|刚|特意|终于|那边)?"
+    _THIRD_PARTY
+    + r"(?:也|还|又|就|都|一直|今天|刚才|刚|特意|终于|那边)?(?:微信|电话里?|邮件里?|当面|群里)?"
     r"(?:说|问|提到|反馈|表示|答应|要求|投诉|觉得|认为|希望|倾向|选了|回复|想看|想知道|想要|"
     r"想先|想用|认可|关心|在评估|wants)"
 )
@@ -53,8 +54,8 @@ NEXT_STEP = re.compile(
 
 # --- requests --------------------------------------------------------------------------------
 QUESTION = re.compile(
-    r"吗|呢|么|[?？]|多少|几个|几单|几家|怎么样|咋样|如何|谁|哪些|哪个|哪儿|哪了|哪一步|到哪|有没有|了没|没有?$|"
-    r"批没批|啥|什么情况|多久|多长|怎么用|what|how|\bany\b",
+    r"吗|呢|么[?？]?$|(?<![没不])(?<!没有)什么|[?？]|多少|几个|几单|几家|怎么样|咋样|如何|谁|哪些|哪个|哪儿|哪了|哪一步|到哪|有没有|了没|没有?$|"
+    r"批没批|(?<![没不])啥|什么情况|多久|多长|怎么用|what|how|\bany\b",
     re.IGNORECASE,
 )
 IMPERATIVE = re.compile(
@@ -74,7 +75,10 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("status", r"系统状态|运行状态|status|机器人.{0,4}正常|正常吗$|同步了没|同步状态|健康检查"),
         ("export", r"导出|导一下|导个|export|下载.{0,6}(?:数据|表|记录)"),
         ("heatmap", r"热力图|heat ?map"),
-        ("incentive", r"激励|奖金|提成|我的奖|奖励|bonus|incentive|佣金"),
+        (
+            "incentive",
+            r"激励|奖金|提成|我的奖|奖励|bonus|incentive|佣金|[季年月]度奖|年终奖|拿到.{0,4}奖",
+        ),
         (
             "approvals",
             r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval|申请.{0,3}(?:到哪|怎么样|进度)",
@@ -82,12 +86,18 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dwell", r"停留|待了多|待多久|呆了多|dwell"),
         ("conversion", r"转化|conversion"),
         ("funnel", r"漏斗|funnel|pipeline"),
-        ("forecast", r"预测|能做多少|能签多少|能到多少|完成目标|能完成|能达成|forecast"),
+        (
+            "forecast",
+            r"预测|能做多少|能签多少|能到多少|完成目标|目标.{0,4}完成|完成率|能完成|能达成|forecast",
+        ),
         (
             "ranking",
             r"排行|排名|谁.{0,6}(?:最多|最好|最高|第一|最少)|业绩最|top ?\d*|ranking|龙虎榜",
         ),
-        ("ranking", r"业绩"),  # 我们这个月业绩怎么样: the team's numbers, shown as a ranking
+        (
+            "ranking",
+            r"业绩|签了(?:几|多少)",
+        ),  # 我们这个月业绩怎么样: the team's numbers, shown as a ranking
         (
             "stall",
             r"卡住|停滞|没动|没进展|搁置|stall|沉睡|不动了|(?:很久|好久|多久|\d+天)没(?:跟进|联系|动静)",
@@ -98,6 +108,8 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Asking to look a name up; with a leftover name the catalogue does not know, still a brief.
 LOOK_UP = re.compile(r"^简报|查一?下|查查|简报|brief|的资料|背景", re.IGNORECASE)
+# Left over after the request words, these are no client's name (上个月的拜访记录).
+NOT_A_NAME = re.compile(r"[上本这下]个?(?:月|周|季度?)|今年|去年|记录|数据|单子|客户|商机|报表")
 # Topics that name themselves: a bare 漏斗 or 热力图 is a request, a bare 情况 is not.
 SELF_STANDING = frozenset(name for name, _ in TOPICS) - {"brief"}
 # 华东 / 华南 as a sales region, not the client whose name starts with it.
