@@ -81,11 +81,20 @@ def _clients(norm: str, catalog: Catalog) -> _Clients:
 
 
 def _is_chitchat(norm: str) -> bool:
+    if not cues.CHAT_FILLER.sub("", norm):
+        return True  # emoji and punctuation only: 👍 🙏🙏
+    addressed = cues.ADDRESSEE.sub("", norm)
+    without = cues.CHAT_WORDS.sub("", addressed)
+    if without == addressed:
+        return False
+    return not cues.CHAT_FILLER.sub("", without)
+
+
+def _greeting_only(norm: str, n_score: float, topic: Topic | None) -> bool:
+    """您好，我是新来的小李: a greeting with a short self-introduction and nothing else;
+    您好，今天去了华东机械 has narration and stays a note."""
     rest = cues.CHAT_FILLER.sub("", cues.CHAT_WORDS.sub("", norm))
-    if not rest:
-        return True
-    # 您好，我是新来的小李: a greeting with a short self-introduction and nothing else.
-    return bool(cues.GREETING_START.match(norm)) and len(rest) <= 10
+    return bool(cues.GREETING_START.match(norm)) and len(rest) <= 10 and n_score < 2 and not topic
 
 
 def _confidence(margin: float) -> float:
@@ -95,6 +104,8 @@ def _confidence(margin: float) -> float:
 
 def _note_cues(norm: str, clients: _Clients) -> list[tuple[str, float]]:
     found: list[tuple[str, float]] = []
+    if cues.RECORD_THIS.search(norm):
+        found.append(("asked to record", 3.0))
     if cues.NARRATION.search(norm):
         found.append(("narration", 2.5))
     if cues.REPORTED.search(norm):
@@ -175,6 +186,8 @@ def classify(text: str, *, catalog: Catalog | None = None) -> IntentGuess:
     request = _request_cues(norm, topic, reported)
     n_score = sum(w for _, w in note)
     r_score = sum(w for _, w in request)
+    if _greeting_only(norm, n_score, topic):
+        return IntentGuess(Kind.chat, None, 0.75, ("greeting", "no note cues"))
     bare = clients.named and not cues.CHAT_FILLER.sub("", "".join(norm.split(clients.named[0])))
     if bare and len(clients.named) == 1 and not cues.QUESTION.search(norm):
         # "金桥物流" alone: a brief asked for without a command, or a note cut short; ask.

@@ -28,8 +28,10 @@ REPORTED = re.compile(
     _THIRD_PARTY
     + r"(?:也|还|又|就|都|一直|今天|刚才|刚|特意|终于|那边)?(?:微信|电话里?|邮件里?|当面|群里)?"
     r"(?:说|问|提到|反馈|表示|答应|要求|投诉|觉得|认为|希望|倾向|选了|回复|想看|想知道|想要|"
-    r"想先|想用|认可|关心|在评估|wants)"
+    r"想先|想用|认可|关心|在评估|wants|[:：](?=.))"  # 王经理：报价批了没？ quotes the client
 )
+# 帮我记一下 / 备忘: the user says outright that this is something to record.
+RECORD_THIS = re.compile(r"记(?:一下|下来?|录一下|个|住)|备忘|记录下|mark一下|note[:：]?", re.I)
 ASKED_BY_CLIENT = re.compile(_THIRD_PARTY + r"[^，。,.!?？！]{0,6}?(?:问|想知道|关心)")
 # What the rep did or promised in reply.
 WE_DID = re.compile(
@@ -49,7 +51,7 @@ _WHEN = (
 NEXT_STEP = re.compile(
     _WHEN + r"[^，。,.!?？！]{0,8}?(?:前|之前|内)?[^，。,.!?？！]{0,4}?"
     r"(?:签|发|给|出|去|约|演示|报价|联系|回复|答复|安排|准备|催|汇报|开始|拜访|讲|带|再|沟通|"
-    r"过去|开|定|结果|谈|确认|处理|整理|盖章|上线|验收|付|回)"
+    r"过去|开|定|结果|谈|确认|处理|整理|盖章|上线|验收|付|回|来)"
 )
 
 # --- requests --------------------------------------------------------------------------------
@@ -59,7 +61,7 @@ QUESTION = re.compile(
     re.IGNORECASE,
 )
 IMPERATIVE = re.compile(
-    r"帮我|给我|发我|发一下|发下|列出|列一下|查一?下|查查|看一?下|看看|瞧瞧|拉一下|"
+    r"^查|帮我|给我|发我|发一下|发下|列出|列一下|查一?下|查查|看一?下|看看|瞧瞧|拉一下|"
     r"统计|汇总|调出|show|list|check",
     re.IGNORECASE,
 )
@@ -107,7 +109,7 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # Asking to look a name up; with a leftover name the catalogue does not know, still a brief.
-LOOK_UP = re.compile(r"^简报|查一?下|查查|简报|brief|的资料|背景", re.IGNORECASE)
+LOOK_UP = re.compile(r"^简报|^查|查一?下|查查|简报|brief|的资料|背景", re.IGNORECASE)
 # Left over after the request words, these are no client's name (上个月的拜访记录).
 NOT_A_NAME = re.compile(r"[上本这下]个?(?:月|周|季度?)|今年|去年|记录|数据|单子|客户|商机|报表")
 # Topics that name themselves: a bare 漏斗 or 热力图 is a request, a bare 情况 is not.
@@ -117,7 +119,7 @@ REGION = re.compile(r"^(?:华东|华南|华北|华中|华西|西南|西北|东�
 
 # --- chit-chat -------------------------------------------------------------------------------
 CHAT_WORDS = re.compile(
-    r"你好|您好|大家好|hello|hi|hey|谢谢|多谢|感谢|谢啦|thanks?|thx|在吗|在不在|哈+|呵呵|嘿嘿|"
+    r"^好[!！~。]*$|你好|您好|大家好|hello|hi|hey|谢谢|多谢|感谢|谢啦|thanks?|thx|在吗|在不在|哈+|呵呵|嘿嘿|"
     r"好的|好滴|好嘞|好哒|好吧|ok|okay|收到|辛苦了?|早上好|早安|早|中午好|下午好|晚上好|晚安|"
     r"嗯+|哦+|明白|知道了|了解|测试|test|厉害|牛|棒|赞|666|周末愉快|愉快|加油|拜拜|再见|bye|"
     r"没事|不客气|对的|是的|行|可以|在的|领导|老板|大家",
@@ -126,11 +128,13 @@ CHAT_WORDS = re.compile(
 CHAT_FILLER = re.compile(
     r"[\s\W_\d]|[啦呀啊哦哈嘿吧呢的了滴嘛哇噢]|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]"
 )
+# 谢谢王总 / 王总好: whom the small talk is addressed to.
+ADDRESSEE = re.compile(rf"[{SURNAMES}](?:总|经理|主任|总监|工|董|老师|姐|哥)|领导|老板|各位|大家")
 GREETING_START = re.compile(r"^(?:你好|您好|大家好|hi|hello|早上好|下午好)", re.IGNORECASE)
 
 # --- subjects of brief requests ---------------------------------------------------------------
 SUBJECT_NOISE = re.compile(
-    r"帮我|给我|发我|麻烦|请|一下|查查|查下|查|看看|看下|看|瞧瞧|简报|brief|的?情况|的?资料|近况|进展|"
+    r"^查|帮我|给我|发我|麻烦|请|一下|查查|查下|查|看看|看下|看|瞧瞧|简报|brief|的?情况|的?资料|近况|进展|"
     r"最近|怎么样|咋样|什么|啥|发|个|吧|呢|吗|要去见|明天|今天|下午|上午|要去|见|去|[\s\W_]",
     re.IGNORECASE,
 )

@@ -131,6 +131,9 @@ def test_brief_requests_name_their_subject(text, subject):
         "恒达李总问我们的报价批了没有，我说这周内给他消息",
         "今天见了金桥物流张伟 他问有没有同行案例 我答应周三前发过去",
         "南方医药孙经理说他们本月漏斗里我们排第一，下周安排演示",
+        "王经理：报价批了没？我说还在走流程",  # the client quoted after a colon
+        "帮我记一下，恒达李总下周三来公司",  # 帮我 is an order, but to record a note
+        "您好，今天去了华东机械，王经理说下月立项",  # a greeting does not make it chat
     ],
 )
 def test_notes_stay_notes_even_with_a_question_or_a_topic_word(text):
@@ -153,7 +156,8 @@ def test_the_catalogue_decides_what_counts_as_a_client():
 
 
 @pytest.mark.parametrize(
-    "text", ["你好", "谢谢！", "在吗", "哈哈哈", "好的👌", "辛苦了", "早上好", "😂"]
+    "text",
+    ["你好", "谢谢！", "在吗", "哈哈哈", "好的👌", "辛苦了", "早上好", "😂", "谢谢王总", "王总好"],
 )
 def test_chit_chat(text):
     guess = classify(text, catalog=CATALOG)
