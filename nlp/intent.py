@@ -68,16 +68,13 @@ class IntentGuess:
 @dataclass(frozen=True)
 class _Clients:
     named: tuple[str, ...]  # client (or company-shaped) names as typed
-    regions: tuple[str, ...]  # 华东 in 华东本月漏斗: a region, not 华东机械
 
 
 def _clients(norm: str, catalog: Catalog) -> _Clients:
-    named: list[str] = []
-    regions: list[str] = []
-    for m in find_mentions(norm, catalog.client_index, None, syllables(norm.lower())):
-        heard = norm[m.start : m.end]
-        (regions if cues.REGION.match(heard) else named).append(heard)
-    return _Clients(tuple(named), tuple(regions))
+    mentions = find_mentions(norm, catalog.client_index, None, syllables(norm.lower()))
+    heard = (norm[m.start : m.end] for m in mentions)
+    # 华东 in 华东本月漏斗 is a sales region, not the core of 华东机械.
+    return _Clients(tuple(h for h in heard if not cues.REGION.match(h)))
 
 
 def _is_chitchat(norm: str) -> bool:
