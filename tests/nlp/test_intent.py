@@ -149,7 +149,7 @@ def test_region_is_not_the_client():
     assert guess.kind is Kind.request and "against: client named" not in guess.reasons
 
 
-def test_the_catalogue_decides_what_counts_as_a_client():
+def test_brief_subject_with_and_without_the_catalogue():
     with_clients = Catalog(clients=[ClientRef("c1", "青禾")])
     assert classify("帮我查一下青禾", catalog=with_clients).subject == "青禾"
     assert classify("帮我查一下青禾").subject == "青禾"  # leftover words without a catalogue
