@@ -170,7 +170,11 @@ async def test_edit_mode_offers_pick_lists(bot: Harness) -> None:
 async def test_text_that_is_not_a_note_gets_guidance(bot: Harness) -> None:
     await bot.say("zhang.wei", "你好呀")
     (msg,) = await bot.next_sent()
+    assert isinstance(msg.reply, Text) and "拜访完直接发语音或文字给我" in msg.reply.text
+    await bot.say("zhang.wei", "嗯")
+    (msg,) = await bot.next_sent()
     assert isinstance(msg.reply, Text) and "没有从这条消息里找到拜访信息" in msg.reply.text
+    assert await CardInstance.all().count() == 0
 
 
 async def test_brief_command_respects_who_may_see_what(bot: Harness) -> None:
