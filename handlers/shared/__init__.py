@@ -1,0 +1,1 @@
+"""Pure pieces every feature shares: periods and the working calendar (no aiohttp, no database)."""
