@@ -4,6 +4,7 @@ Parsing of Chinese expressions lives in ``handlers.shared.periods``; this module
 All boundaries are local midnights in the organisation's timezone, weeks start on Monday.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -166,3 +167,34 @@ def _zone_of(p: Period) -> ZoneInfo:
     if not isinstance(zone, ZoneInfo):
         raise ValueError("pass tz= for a period whose start is not in a ZoneInfo timezone")
     return zone
+
+
+_KEY = re.compile(
+    r"(?P<first>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})|(?P<day>\d{4}-\d{2}-\d{2})"
+    r"|(?P<wy>\d{4})-W(?P<w>\d{2})|(?P<my>\d{4})-(?P<m>\d{2})|(?P<qy>\d{4})-Q(?P<q>[1-4])"
+    r"|(?P<year>\d{4})"
+)
+
+
+def period_from_key(key: str, tz: ZoneInfo) -> Period | None:
+    """The period a stored ``key`` names (cards and digests keep keys, not intervals); None if not
+    a key. Relative labels ("本周", "近7天") are not kept in a key, so labels come back absolute."""
+    m = _KEY.fullmatch(key.strip())
+    if m is None:
+        return None
+    try:
+        if m["first"]:
+            first, end = date.fromisoformat(m["first"]), date.fromisoformat(m["end"])
+            return day_range(first, end, tz) if first < end else None
+        if m["day"]:
+            return day_period(date.fromisoformat(m["day"]), tz)
+        if m["wy"]:
+            return week_period(date.fromisocalendar(int(m["wy"]), int(m["w"]), 1), tz)
+        if m["my"]:
+            month = int(m["m"])
+            return month_period(int(m["my"]), month, tz) if 1 <= month <= 12 else None
+        if m["qy"]:
+            return quarter_period(int(m["qy"]), int(m["q"]), tz)
+        return year_period(int(m["year"]), tz)
+    except ValueError:  # 2026-02-30, 2027-W53
+        return None

@@ -20,6 +20,7 @@ from handlers.shared.period_core import (
     day_period,
     day_range,
     month_period,
+    period_from_key,
     period_of,
     previous,
     quarter_period,
@@ -28,7 +29,16 @@ from handlers.shared.period_core import (
     year_period,
 )
 
-__all__ = ["Kind", "Period", "find_period", "parse_period", "period_of", "previous", "shift"]
+__all__ = [
+    "Kind",
+    "Period",
+    "find_period",
+    "parse_period",
+    "period_from_key",
+    "period_of",
+    "previous",
+    "shift",
+]
 
 NUM = r"(\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})"
 CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -169,6 +179,18 @@ def _day(m: re.Match[str], today: date, tz: ZoneInfo) -> Period | None:
         return None
 
 
+def _weekday(m: re.Match[str], today: date, tz: ZoneInfo) -> Period:
+    """ "上周五" is a day of last week; a bare "周五" is the most recent Friday not in the future."""
+    index = "一二三四五六日".index(m.group(2).replace("天", "日"))
+    monday = today - timedelta(days=today.weekday())
+    if m.group(1) == "上":
+        monday -= timedelta(days=7)
+    day = monday + timedelta(days=index)
+    if m.group(1) is None and day > today:
+        day -= timedelta(days=7)
+    return day_period(day, tz)
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
@@ -182,6 +204,11 @@ RULES = (
     _Rule(_rx(rf"(?<![A-Za-z])({_WORDS})(?![A-Za-z])(?:{SINCE})?"), _relative),
     _Rule(_rx(rf"(?:近|最近|过去)\s*{NUM}\s*(?:个)?(天|日|周|星期|礼拜|个月|月)"), _rolling),
     _Rule(_rx(r"\b(?:last|past)\s+(\d{1,4})\s+days?\b"), _rolling_en),
+    # "一" followed by 共/起/直… is "altogether/together", as in "本周一共签了3单", not Monday.
+    _Rule(
+        _rx(r"(本|这|上)?个?(?:周|星期|礼拜)(一(?![共起直些样切般半])|[二三四五六日天])"),
+        _weekday,
+    ),
     _Rule(_rx(rf"{Y}\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*[日号]?(?!\d)"), _day),
     _Rule(_rx(rf"{Y}年{NUM}月{NUM}[日号]"), _day),
     _Rule(_rx(rf"(?<![\d年.\-/])(){NUM}月{NUM}[日号]"), _day),

@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.shared.periods import find_period, parse_period, period_of, previous, shift
+from handlers.shared.periods import (
+    find_period,
+    parse_period,
+    period_from_key,
+    period_of,
+    previous,
+    shift,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -188,3 +195,37 @@ def test_previous_and_shift() -> None:
     rolling = parse_period("近7天", NOW, SH)
     assert rolling is not None
     assert previous(rolling).key == "2026-11-20..2026-11-27"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("上周五拜访的客户", "2026-11-27"),
+        ("周五", "2026-11-27"),  # this Friday is still ahead on Thursday
+        ("周二", "2026-12-01"),
+        ("这个星期天", "2026-12-06"),
+        ("上个星期一", "2026-11-23"),
+        ("本周一共签了3单", "2026-W49"),  # 一共 is "altogether", not Monday
+    ],
+)
+def test_weekdays(text: str, key: str) -> None:
+    found = find_period(text, NOW, SH)
+    assert found is not None and found[0].key == key
+
+
+@pytest.mark.parametrize(
+    "text", ["本周", "上周", "近7天", "双十一以来", "Q3", "本月", "今年", "今天", "2028-02"]
+)
+@pytest.mark.parametrize("now", [NOW, NEW_YEAR])
+def test_keys_name_the_same_interval(text: str, now: datetime) -> None:
+    p = parse_period(text, now, SH)
+    assert p is not None
+    again = period_from_key(p.key, SH)
+    assert again is not None and (again.start, again.end, again.key) == (p.start, p.end, p.key)
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "2026-13", "2027-W53", "2026-02-30", "2026-12-04..2026-12-01"]
+)
+def test_not_a_key(key: str) -> None:
+    assert period_from_key(key, SH) is None
