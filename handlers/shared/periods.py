@@ -56,8 +56,15 @@ SPRING_FESTIVAL = {
     2029: date(2029, 2, 13),
     2030: date(2030, 2, 3),
 }
-FIXED_DAYS = {"双十一": (11, 11), "双11": (11, 11), "国庆": (10, 1), "国庆节": (10, 1)}
-FIXED_DAYS |= {"元旦": (1, 1), "年初": (1, 1), "今年": (1, 1)}
+FIXED_DAYS = {
+    "双十一": (11, 11),
+    "双11": (11, 11),
+    "国庆": (10, 1),
+    "国庆节": (10, 1),
+    "元旦": (1, 1),
+    "年初": (1, 1),
+    "今年": (1, 1),  # "今年以来": year to date
+}
 SINCE = r"(?:以来|至今|到现在|到今天)"
 
 # Relative words (underscore for a space in English) → (kind, periods back from the current one)
@@ -180,7 +187,7 @@ def _day(m: re.Match[str], today: date, tz: ZoneInfo) -> Period | None:
 
 
 def _weekday(m: re.Match[str], today: date, tz: ZoneInfo) -> Period:
-    """ "上周五" is a day of last week; a bare "周五" is the most recent Friday not in the future."""
+    """A day of this or last week ("上周五"); a bare "周五" is the latest Friday not in the future."""
     index = "一二三四五六日".index(m.group(2).replace("天", "日"))
     monday = today - timedelta(days=today.weekday())
     if m.group(1) == "上":
@@ -212,7 +219,8 @@ RULES = (
     _Rule(_rx(rf"{Y}\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*[日号]?(?!\d)"), _day),
     _Rule(_rx(rf"{Y}年{NUM}月{NUM}[日号]"), _day),
     _Rule(_rx(rf"(?<![\d年.\-/])(){NUM}月{NUM}[日号]"), _day),
-    _Rule(_rx(rf"{Y}\s*(?:年|-|/|\.)\s*(\d{{1,2}})(?:\s*月份?)?(?![\d.\-/])"), _month),
+    # No "." for a month: "预算2000.5万" is money, not May 2000.
+    _Rule(_rx(rf"{Y}\s*(?:年|-|/)\s*(\d{{1,2}})(?:\s*月份?)?(?![\d.\-/])"), _month),
     _Rule(_rx(rf"{Y}年{NUM}月份?"), _month),
     _Rule(_rx(rf"(?<![\d年.\-/])(){NUM}月份?(?![\d日号度])"), _month),
     _Rule(_rx(rf"(?:{Y}\s*(?:年|-)?\s*)?(?<![A-Za-z])Q([1-4])(?!\d)"), _quarter),
