@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
+from bot.config.calendar import calendar_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
 from bot.config.models import AppConfig
@@ -86,6 +87,8 @@ def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
                         (*loc, "approvers", j),
                         f"unknown approver '{ref}' (a role or a person id)",
                     )
+
+    yield from calendar_problems(cfg.calendar)
 
     seen_paths: dict[str, Loc] = {}
     for i, wecom in enumerate(cfg.channels.wecom):
