@@ -7,7 +7,6 @@ closed card, someone else's tap (refused and audited), and two people tapping at
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
