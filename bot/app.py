@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -79,11 +80,14 @@ def add_shared_services(rt: Runtime) -> None:
     from handlers.shared.catalog import CatalogService
     from handlers.shared.intents import IntentService
     from handlers.shared.taps import SharedTapStep
+    from handlers.shared.workcal import WorkCalendar
     from storage.media import MediaStore
 
     catalogs = CatalogService(rt.config, rt.db)
     intents = IntentService(rt.config, catalogs)
+    calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone), warn=log.warning)
     shared = (
+        calendar,
         MediaStore(rt.config.database.media_dir),
         MediaFetcher(rt.channels),
         catalogs,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
-from typing import Any, ClassVar, Self, get_type_hints
+from typing import Any, ClassVar, Self, dataclass_transform, get_type_hints
 
 _PART = re.compile(r"^[A-Za-z0-9_.@-]*$")
 _PREFIX = re.compile(r"^[a-z][a-z0-9]{0,7}$")
@@ -32,6 +32,7 @@ class ActionError(ValueError):
     """A card action that cannot be packed, or a class that cannot be one."""
 
 
+@dataclass_transform(frozen_default=True)  # type checkers see subclasses as dataclasses too
 @dataclass(frozen=True)
 class CardAction:
     """Base of every typed card action. Subclasses declare ``prefix=`` and their own fields."""

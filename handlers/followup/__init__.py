@@ -17,11 +17,19 @@ def services(rt: Runtime) -> list[object]:
     from handlers.followup.flow import FollowupFlow
     from handlers.followup.voice import VoiceNotes
     from handlers.shared.catalog import CatalogService
+    from handlers.shared.workcal import WorkCalendar
     from nlp.asr.service import AsrService
     from storage.media import MediaStore
 
     voice = VoiceNotes(AsrService(rt.config.asr), rt.services.get(MediaStore))
-    flow = FollowupFlow(rt.config, rt.db, rt.cards, rt.services.get(CatalogService), rt.clock)
+    flow = FollowupFlow(
+        rt.config,
+        rt.db,
+        rt.cards,
+        rt.services.get(CatalogService),
+        rt.clock,
+        rt.services.get(WorkCalendar),
+    )
 
     async def close(_: Runtime) -> None:
         await voice.close()

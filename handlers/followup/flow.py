@@ -32,6 +32,7 @@ from handlers.followup.card import draft_card
 from handlers.followup.choices import choices_for
 from handlers.followup.draft import ClientPick, Draft
 from handlers.shared.catalog import CatalogService
+from handlers.shared.workcal import WorkCalendar
 from nlp.extract.core import extract
 from nlp.extract.model import Extraction
 from nlp.llm import llm_fill
@@ -67,8 +68,10 @@ class FollowupFlow:
         cards: CardStore,
         catalogs: CatalogService,
         clock: Clock,
+        calendar: WorkCalendar,
     ) -> None:
         self.config = config
+        self.calendar = calendar
         self.db = db
         self.cards = cards
         self.catalogs = catalogs
@@ -195,6 +198,7 @@ class FollowupFlow:
             history=history,
             habits=habits,
             today=self.today(),
+            calendar=self.calendar,
         )
         self.ask_next(draft, habits)
 
@@ -205,7 +209,7 @@ class FollowupFlow:
         await self._fill(draft, ext, person)
 
     def ask_next(self, draft: Draft, habits: Habits | None = None) -> None:
-        suggest_due(draft, self.today())
+        suggest_due(draft, self.today(), self.calendar)
         missing = draft.missing
         draft.asking = missing[0] if missing else None
         if draft.asking:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -62,7 +63,8 @@ class Scope:
         """A filter on clients (or on rows with a ``client`` relation, with ``prefix='client__'``)."""
         if self.owners is None:
             return Q()
-        q = Q(**{f"{prefix}owner_id__in": sorted(self.owners)})
+        owners: dict[str, Any] = {f"{prefix}owner_id__in": sorted(self.owners)}
+        q = Q(**owners)
         if self.via_approvals:
             q |= Q(**{f"{prefix}approvals__steps__approver_id": self.person_id})
         return q

@@ -16,6 +16,7 @@ from bot.channels.base import Channel, ChannelDeps
 from bot.channels.testing import SentMessage, TestChannel
 from bot.clock import Clock
 from bot.config import AppConfig, load_config_text
+from bot.feature import Feature
 from bot.pipeline.router import Router
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,7 @@ def build_harness(
     *,
     clock: Clock | None = None,
     routers: Sequence[Router] | None = None,
+    features: Sequence[Feature] | None = None,
     more_channels: Sequence[Channel] = (),
 ) -> Harness:
     holder: dict[str, TestChannel] = {}
@@ -91,5 +93,7 @@ def build_harness(
         holder["test"] = TestChannel(deps.inbox, deps.cards, deps.clock)
         return [holder["test"], *more_channels]
 
-    runtime = build_runtime(config, clock=clock, routers=routers, extra_channels=extra)
+    runtime = build_runtime(
+        config, clock=clock, routers=routers, features=features, extra_channels=extra
+    )
     return Harness(runtime, holder["test"])
