@@ -6,6 +6,7 @@ from storage.models.cards import CardDelivery, CardInstance
 from storage.models.crm import Client, Contact, Deal, FollowUp, Media, StageHistory, Task
 from storage.models.incentives import CommissionLedger, IncentiveLedger
 from storage.models.org import Identity, Person, Team
+from storage.models.payments import Payment
 from storage.models.pipeline import InboxMessage, OutboxMessage
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "IncentiveLedger",
     "Media",
     "OutboxMessage",
+    "Payment",
     "Person",
     "StageHistory",
     "Task",
