@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from bot.config import AppConfig, ConfigError, load_config
+from bot.config import AppConfig, ConfigError, check_config, load_config
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -29,7 +29,18 @@ def load_or_exit(path: str) -> AppConfig:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     path = args.path or _config_path(args)
-    config = load_or_exit(path)
+    report = check_config(path)
+    if report.errors:
+        print(f"{path}: 配置有 {len(report.errors)} 处错误：", file=sys.stderr)
+        for problem in report.errors:
+            print(f"  {problem}", file=sys.stderr)
+    if report.warnings:
+        print(f"{path}: {len(report.warnings)} 条提醒（不影响启动）：", file=sys.stderr)
+        for problem in report.warnings:
+            print(f"  {problem}", file=sys.stderr)
+    config = report.config
+    if config is None:
+        return 1
     print(
         f"{path}: 配置正确 — {len(config.people)} 人，{len(config.teams)} 个团队，"
         f"{len(config.funnel.stages)} 个阶段，{len(config.approvals)} 个审批模板"
