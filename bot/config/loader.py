@@ -204,7 +204,14 @@ def check_config_text(
     problems += located(env_problems)
 
     schema_errors, typed, whole = _validate_sections(data)
-    problems += located(schema_errors)
+    # A value emptied by a missing variable would be reported twice (unset, then "not a number"
+    # or "required"): the unset variable is the one problem to fix there.
+    unset = {format_loc(loc, raw) for loc, _ in env_problems}
+
+    def fresh(found: Iterable[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+        return [(loc, m) for loc, m in found if format_loc(loc, raw) not in unset]
+
+    problems += located(fresh(schema_errors))
     config: AppConfig | None = None
     if not schema_errors:
         try:
@@ -214,9 +221,14 @@ def check_config_text(
                 (tuple(e["loc"]), error_message(e, AppConfig)) for e in exc.errors()
             )
     partial = config or AppConfig.model_construct(**typed)
-    problems += located(typed_problems(partial, frozenset(whole)))
+    problems += located(fresh(typed_problems(partial, frozenset(whole))))
     problems += located(reference_problems(data))
-    warnings = located(config_warnings(data, today or dt.date.today()))
+    advice = list(config_warnings(data, today or dt.date.today()))
+    # A warning about a section the file does not have yet points at no line.
+    warnings = [
+        p if loc and loc[0] in raw else ConfigProblem(p.path, p.message)
+        for (loc, _), p in zip(advice, located(advice), strict=True)
+    ]
     errors = _sorted(problems)
     return ConfigReport(source, None if errors else config, errors, _sorted(warnings))
 
