@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from aiohttp import web
 
@@ -51,6 +52,7 @@ class Runtime:
     workers: InboxWorkers
     sender: OutboxSender
     ready: bool = False
+    started_at: datetime | None = None  # from the injected clock, when the bot became ready
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
@@ -69,9 +71,10 @@ def default_routers() -> list[Router]:
     """Feature routers in the order they are consulted (commands are matched before any)."""
     from handlers import brief
     from handlers import help as help_handlers
+    from handlers.admin import router as admin
     from handlers.followup import router as followup
 
-    return [help_handlers.router, brief.router, followup.router]
+    return [help_handlers.router, brief.router, admin.router, followup.router]
 
 
 def add_feature_services(rt: Runtime) -> None:
@@ -161,6 +164,7 @@ def build_runtime(
         workers,
         sender,
     )
+    services.add(rt)  # for admin views of the process itself (/状态)
     add_feature_services(rt)
     return rt
 
@@ -181,6 +185,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await rt.workers.start()
         for ch in rt.channels:
             await ch.start()
+        rt.started_at = rt.clock.now()
         rt.ready = True
         log.info(
             "salesbot ready",
