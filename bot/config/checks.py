@@ -108,7 +108,43 @@ def reference_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
         if (name := text(stage.get("name"))) is not None
     ]
     yield from _unique(stages, "阶段")
+    yield from _stage_references(raw, [name for _, name in stages])
     yield from _approval_references(raw, person_ids)
+
+
+# Keys that name a funnel stage wherever they appear (rules in approvals, schedules, metrics …).
+STAGE_KEYS = frozenset({"stage", "stages", "from_stage", "to_stage"})
+
+
+def _stage_references(raw: Mapping[str, Any], names: list[str]) -> Iterator[tuple[Loc, str]]:
+    if not names:
+        return  # the funnel is missing or broken: reported on its own
+    known = set(names)
+    for key, value in raw.items():
+        if key != "funnel":
+            yield from _walk_stages(value, (str(key),), known, names)
+
+
+def _walk_stages(
+    node: Any, loc: Loc, known: set[str], names: list[str]
+) -> Iterator[tuple[Loc, str]]:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk_stages(item, (*loc, i), known, names)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        here: Loc = (*loc, str(key))
+        if key in STAGE_KEYS:
+            refs = [(here, value)] if isinstance(value, str) else []
+            if isinstance(value, list):
+                refs = [((*here, j), v) for j, v in enumerate(value) if isinstance(v, str)]
+            for ref_loc, name in refs:
+                if name not in known:
+                    yield ref_loc, _unknown("阶段", name, names)
+        else:
+            yield from _walk_stages(value, here, known, names)
 
 
 def _approval_references(

@@ -158,3 +158,14 @@ def test_cli_lists_errors_and_warnings_separately_and_exits_1(tmp_path: Path) ->
     assert lines[1].startswith("  people[7].role: 「sales_rep」不是可选值")
     assert lines[2] == f"{path}: 4 条提醒（不影响启动）："
     assert lines[3].startswith("  people[10].supervisor: 这位销售没有上级")
+
+
+def test_stages_named_in_rules_must_exist_in_the_funnel() -> None:
+    # Any section's ``stage``/``stages`` keys name funnel stages (here a metrics-like rule).
+    text = EXAMPLE + "\nmetrics:\n  won_from: {stages: [报价谈判, 报价谈盘]}\n"
+    report = check_config_text(text, env={}, today=COVERED_DAY)
+    stage_errors = [str(p) for p in report.errors if "阶段" in p.message]
+    assert stage_errors == [
+        "metrics.won_from.stages[1]: 未知的阶段「报价谈盘」（是不是 报价谈判？），已有：首次接触、"
+        f"需求确认、方案演示、报价谈判、赢单、输单（第 {line_of(text, '报价谈盘')} 行）"
+    ]

@@ -206,3 +206,27 @@ async def test_a_missing_model_gives_the_exact_line(tmp_path: Path) -> None:
         f"（model directory {missing} does not exist）"
         " → 检查 asr.model：bundled-base、一个存在的模型目录或模型名称"
     )
+
+
+async def test_dingtalk_http_mode_checks_the_served_callback_path(
+    sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str
+) -> None:
+    wecom, ding = sims
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    http = {"mode": "http", "callback_path": "/dingtalk/callback"}
+    config = configured(sqlite_url, wecom, ding, public_url=base, ding_app=http)
+    wrong_path = configured(
+        sqlite_url, wecom, ding, public_url=base, ding_app={**http, "callback_path": "/ding/cb"}
+    )
+    runner = await running_bot(config, port)
+    try:
+        found = await run_doctor(config, skip_sections=("database", "wecom", *NOT_LOCAL))
+        missing = await run_doctor(wrong_path, skip_sections=("database", "wecom", *NOT_LOCAL))
+    finally:
+        await runner.cleanup()
+    assert found[1].line() == f"✓ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 可以访问"
+    assert missing[1].line() == (
+        f"✗ 钉钉 dingtalk 回调地址：{base}/ding/cb 返回 404"
+        " → 检查 callback_path 与反向代理的转发路径是否一致"
+    )
