@@ -10,6 +10,7 @@ import argparse
 import asyncio
 from collections.abc import Collection
 
+from bot.clock import Clock, SystemClock
 from bot.config.models import AppConfig
 from bot.ops.doctor_local import check_asr, check_database, check_font, check_llm
 from bot.ops.doctor_platforms import check_dingtalk, check_wecom
@@ -18,14 +19,17 @@ from bot.ops.findings import Finding, skip
 SECTIONS = ("database", "wecom", "dingtalk", "asr", "font", "llm")
 
 
-async def run_doctor(config: AppConfig, *, skip_sections: Collection[str] = ()) -> list[Finding]:
+async def run_doctor(
+    config: AppConfig, *, skip_sections: Collection[str] = (), clock: Clock | None = None
+) -> list[Finding]:
     """Every check in a fixed order; ``skip_sections`` names sections not to run (see SECTIONS)."""
+    clock = clock or SystemClock()
     found: list[Finding] = []
     if "database" not in skip_sections:
         found.append(await check_database(config))
     if "wecom" not in skip_sections:
         for wecom in config.channels.enabled_wecom:
-            found += await check_wecom(config, wecom)
+            found += await check_wecom(config, wecom, clock)
     if "dingtalk" not in skip_sections:
         for ding in config.channels.enabled_dingtalk:
             found += await check_dingtalk(config, ding)

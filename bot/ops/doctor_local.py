@@ -119,10 +119,16 @@ async def check_llm(config: AppConfig) -> Finding:
     headers = {}
     if llm.api_key is not None:
         headers["Authorization"] = f"Bearer {llm.api_key.get_secret_value()}"
+    # Shaped like the extractor's own request (a system prompt, JSON mode), so a server that
+    # cannot do JSON mode fails here rather than on a rep's note.
     payload = {
         "model": llm.model,
-        "messages": [{"role": "user", "content": "ping"}],
-        "max_tokens": 1,
+        "messages": [
+            {"role": "system", "content": "只用 JSON 回答。"},
+            {"role": "user", "content": '回答 {"ok": true}'},
+        ],
+        "response_format": {"type": "json_object"},
+        "max_tokens": 16,
     }
     timeout = aiohttp.ClientTimeout(total=llm.timeout_s)
     try:

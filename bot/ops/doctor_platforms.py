@@ -13,14 +13,13 @@ cannot prove WeCom holds the same key (no API tells), which only WeCom's next ca
 from __future__ import annotations
 
 import secrets
-import time
 
 import aiohttp
 from yarl import URL
 
 from bot.channels.wecom.client import WecomApiError, WecomClient, WecomTransportError
 from bot.channels.wecom.crypto import WecomCrypto
-from bot.clock import SystemClock
+from bot.clock import Clock
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.models import AppConfig
 from bot.ops.findings import Finding, fail, ok, skip
@@ -34,9 +33,9 @@ WECOM_FIXES: dict[int, str] = {
 PROBE_TIMEOUT_S = 10.0
 
 
-async def check_wecom(config: AppConfig, app: WecomApp) -> list[Finding]:
+async def check_wecom(config: AppConfig, app: WecomApp, clock: Clock) -> list[Finding]:
     title = f"企业微信 {app.name}"
-    client = WecomClient(app, SystemClock())
+    client = WecomClient(app, clock)
     await client.start()
     try:
         try:
@@ -57,7 +56,7 @@ async def check_wecom(config: AppConfig, app: WecomApp) -> list[Finding]:
     finally:
         await client.stop()
     found.append(_wecom_key(app, title))
-    found.append(await _wecom_callback(config, app, title))
+    found.append(await _wecom_callback(config, app, title, clock))
     return found
 
 
@@ -99,7 +98,7 @@ def _wecom_key(app: WecomApp, title: str) -> Finding:
     )
 
 
-async def _wecom_callback(config: AppConfig, app: WecomApp, title: str) -> Finding:
+async def _wecom_callback(config: AppConfig, app: WecomApp, title: str, clock: Clock) -> Finding:
     name = f"{title} 回调地址"
     if not config.server.public_url:
         return skip(name, "没有配置 server.public_url，无法从外部验证 " + app.callback_path)
@@ -112,7 +111,8 @@ async def _wecom_callback(config: AppConfig, app: WecomApp, title: str) -> Findi
         return skip(name, "EncodingAESKey 格式不对，先修正它")
     echo = secrets.token_hex(8)
     encrypt = crypto.seal(echo)
-    ts, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
+    # The bot refuses timestamps outside its replay window: this is WeCom's wall clock.
+    ts, nonce = str(clock.ms() // 1000), str(secrets.randbelow(10**9))
     query = {
         "msg_signature": crypto.signature(ts, nonce, encrypt),
         "timestamp": ts,

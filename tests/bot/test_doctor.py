@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.app import create_app
 from bot.config import AppConfig
@@ -15,10 +16,11 @@ from bot.config.channels import Channels
 from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.devtools.sim.wecom import WecomSimulator
 from bot.ops.doctor import report, run_doctor
-from bot.ops.doctor_local import check_asr, check_database
+from bot.ops.doctor_local import check_asr, check_database, check_llm
 from bot.ops.findings import Finding
 from storage.db import redact_url
 from tests.pipeline.test_processes import free_port
+from tests.support.fake_llm import KEY, start_fake_llm
 from tests.support.harness import make_config
 
 TEMPLATE = "salesbot-approval-v1"
@@ -230,3 +232,24 @@ async def test_dingtalk_http_mode_checks_the_served_callback_path(
         f"✗ 钉钉 dingtalk 回调地址：{base}/ding/cb 返回 404"
         " → 检查 callback_path 与反向代理的转发路径是否一致"
     )
+
+
+async def test_llm_endpoint_is_checked_when_enabled(aiohttp_server) -> None:  # type: ignore[no-untyped-def]
+    fake = await start_fake_llm(aiohttp_server, {"ok": True})
+    config = make_config("sqlite://:memory:")
+
+    def with_llm(**values: Any) -> AppConfig:
+        llm = config.nlp.llm.model_copy(update={"enabled": True, "base_url": fake["url"], **values})
+        return config.model_copy(update={"nlp": config.nlp.model_copy(update={"llm": llm})})
+
+    good = with_llm(api_key=SecretStr(KEY))
+    assert (await check_llm(good)).line() == (
+        f"✓ 大模型 {good.nlp.llm.model}：{fake['url']}/v1/chat/completions 可用"
+    )
+    wrong = with_llm(api_key=SecretStr("sk-wrong"))
+    assert (await check_llm(wrong)).line() == (
+        f"✗ 大模型 {good.nlp.llm.model}：接口拒绝了密钥（HTTP 401） → 检查 nlp.llm.api_key"
+    )
+    assert (
+        await check_llm(config)
+    ).line() == "– 大模型：跳过（nlp.llm.enabled 为 false，只用规则抽取）"
