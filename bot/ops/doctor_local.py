@@ -102,7 +102,10 @@ def find_cjk_font() -> tuple[str, Path] | None:
 
 
 def check_font() -> Finding:
-    found = find_cjk_font()
+    try:
+        found = find_cjk_font()
+    except ImportError:  # matplotlib is the optional "charts" extra
+        return skip("图表中文字体", "没有安装 matplotlib；要发图表请安装 salesbot[charts]")
     if found is None:
         return fail(
             "图表中文字体",
