@@ -61,7 +61,7 @@ def calendar_problems(cal: CalendarSettings, at: Loc = ("calendar",)) -> Iterato
             if d in off:
                 yield (
                     (*at, "workdays", str(year), i),
-                    f"{d} is listed both as a holiday and as a working day; keep only one",
+                    f"{d} 同时列在节假日（holidays）和调休工作日（workdays）中，只能保留一处",
                 )
 
 
@@ -70,4 +70,4 @@ def _misfiled(by_year: Mapping[int, tuple[date, ...]], at: Loc) -> Iterator[tupl
         for i, d in enumerate(days):
             if d.year != year:
                 # The key is a string in the location so the loader finds its line in the YAML.
-                yield (*at, str(year), i), f"{d} is not in {year}; list it under {d.year}"
+                yield (*at, str(year), i), f"{d} 不在 {year} 年，请写在 {d.year} 下面"
