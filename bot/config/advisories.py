@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from chinese_calendar import constants as cn_calendar
+from pydantic import ValidationError
 
+from bot.config.calendar import CalendarSettings, missing_year_warning
 from bot.config.checks import Loc, items, text
 
 # Roles in a route resolved up the requester's supervisor chain, and roles anyone may hold.
@@ -23,48 +24,16 @@ FIXED_ROLES = ("legal", "finance", "admin")
 NEXT_YEAR_FROM_MONTH = 11
 
 
-def library_years() -> range:
-    """The years the installed chinese-calendar has holidays and adjusted working days for."""
-    known = {d.year for d in cn_calendar.holidays} | {d.year for d in cn_calendar.workdays}
-    return range(min(known), max(known) + 1)
-
-
-def calendar_years_covered(raw: Mapping[str, Any]) -> set[int]:
-    """Years chinese-calendar knows, plus years an admin listed under ``calendar.holidays``."""
-    covered = set(library_years())
-    calendar = raw.get("calendar")
-    holidays = calendar.get("holidays") if isinstance(calendar, Mapping) else None
-    if isinstance(holidays, Mapping):
-        for key in holidays:
-            if str(key).isdigit():
-                covered.add(int(str(key)))
-    elif isinstance(holidays, list):
-        for entry in holidays:
-            value = entry.get("date") if isinstance(entry, Mapping) else entry
-            year = str(value)[:4]
-            if year.isdigit():
-                covered.add(int(year))
-    return covered
-
-
 def calendar_warnings(raw: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Loc, str]]:
-    schedules = raw.get("schedules")
-    mode = schedules.get("working_calendar", "cn") if isinstance(schedules, Mapping) else "cn"
-    if mode == "none":
-        return
+    """This year (and from November next year) without holiday data: plain weekends then."""
+    try:
+        settings = CalendarSettings.model_validate(raw.get("calendar") or {})
+    except ValidationError:
+        return  # reported as an error already
     years = [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_FROM_MONTH else [])
-    covered = calendar_years_covered(raw)
-    last = library_years()[-1]
     for year in years:
-        if year not in covered:
-            loc: Loc = ("calendar",) if "calendar" in raw else ("schedules", "working_calendar")
-            yield (
-                loc,
-                (
-                    f"{year} 年没有工作日历：chinese-calendar 只收录到 {last} 年，该年的节假日和调休"
-                    f"会按普通周末计算；请升级 chinese-calendar，或在 calendar.holidays 里补上 {year} 年"
-                ),
-            )
+        if not settings.covers(year):
+            yield ("calendar",), missing_year_warning(year)
 
 
 def people_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:

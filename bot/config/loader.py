@@ -185,9 +185,11 @@ def check_config_text(
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date like 2027-02-30
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        return ConfigReport(
-            source, None, [ConfigProblem("(yaml)", f"不是合法的 YAML：{exc}", line)]
-        )
+        if isinstance(exc, yaml.YAMLError):
+            message = f"不是合法的 YAML：{exc}"
+        else:  # PyYAML read an unquoted date that does not exist
+            message = f"有一个不存在的日期（{exc}）：请检查各日期的月份和天数，例如 2 月没有 30 日"
+        return ConfigReport(source, None, [ConfigProblem("(yaml)", message, line)])
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         return ConfigReport(source, None, [ConfigProblem("(top level)", "应为映射（键: 值）", 1)])

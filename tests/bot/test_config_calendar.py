@@ -61,21 +61,24 @@ def test_a_day_both_off_and_worked_is_reported() -> None:
 @pytest.mark.parametrize(
     ("snippet", "problem"),
     [
-        ("calendar: {source: jp}", "calendar.source: expected one of: 'cn' or 'none'"),
+        ("calendar: {source: jp}", "calendar.source: 「jp」不是可选值，可选：cn、none"),
         (
             'calendar: {work_hours: {start: "18:00", end: "09:00"}}',
-            "calendar.work_hours: end must be later than start",
+            "calendar.work_hours: end 必须晚于 start",
         ),
-        ('calendar: {work_hours: {start: "9am"}}', "calendar.work_hours.start: expected a time"),
+        (
+            'calendar: {work_hours: {start: "9am"}}',
+            "calendar.work_hours.start: 应为 09:00 这样的时间",
+        ),
         (
             'calendar: {holidays: {2027: ["2027-02-30"]}}',
-            "calendar.holidays: Input should be a valid date",
+            "calendar.holidays: 应为日期（如 2026-10-01），而不是「2027-02-30」",
         ),
         (
             "calendar: {holidays: {2027: [2027-02-30]}}",
-            "(yaml): not valid YAML: day is out of range",
+            "(yaml): 有一个不存在的日期",
         ),
-        ("schedules: {working_calendar: cn}", "schedules.working_calendar: unknown key"),
+        ("schedules: {working_calendar: cn}", "schedules.working_calendar: 未知的配置项"),
     ],
 )
 def test_bad_calendar_values(snippet: str, problem: str) -> None:

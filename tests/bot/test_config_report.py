@@ -101,9 +101,9 @@ def test_warnings_are_listed_apart_from_errors() -> None:
         f"（第 {line_of(text, '  sample:') + 8} 行）",
         f"approvals.support.route: 吴芳提交时第 1 条规则{stranded}"
         f"（第 {line_of(text, '  support:') + 8} 行）",
-        "schedules.working_calendar: 2027 年没有工作日历：chinese-calendar 只收录到 2026 年，"
-        "该年的节假日和调休会按普通周末计算；请升级 chinese-calendar，或在 calendar.holidays 里"
-        f"补上 2027 年（第 {line_of(text, 'working_calendar:')} 行）",
+        "calendar: 2027 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / "
+        "calendar.workdays 中按国务院通知填写，目前按普通周末计算。"
+        f"（第 {line_of(text, '  source: cn')} 行）",
     ]
 
 
@@ -111,15 +111,15 @@ def test_next_year_is_expected_from_november_and_none_turns_the_calendar_check_o
     autumn = check_config_text(EXAMPLE, env={}, today=dt.date(2026, 10, 31))
     november = check_config_text(EXAMPLE, env={}, today=dt.date(2026, 11, 1))
     assert autumn.warnings == []
-    assert [p.message.split("：")[0] for p in november.warnings] == ["2027 年没有工作日历"]
-    off = edit(EXAMPLE, ("working_calendar: cn", "working_calendar: none"))
+    assert [p.message.split("：")[0] for p in november.warnings] == ["2027 年没有法定节假日数据"]
+    off = edit(EXAMPLE, ("  source: cn", "  source: none"))
     assert check_config_text(off, env={}, today=dt.date(2030, 1, 1)).warnings == []
 
 
 def test_valid_config_prints_only_its_summary(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     # The example with no calendar-year warning whatever today's date is.
-    path.write_text(edit(EXAMPLE, ("working_calendar: cn", "working_calendar: none")), "utf-8")
+    path.write_text(edit(EXAMPLE, ("  source: cn", "  source: none")), "utf-8")
     env = {"PATH": "/usr/bin:/bin"}
     res = subprocess.run(
         [sys.executable, "-m", "bot", "check-config", str(path)],
@@ -137,7 +137,7 @@ def test_cli_lists_errors_and_warnings_separately_and_exits_1(tmp_path: Path) ->
     path = tmp_path / "config.yaml"
     text = edit(
         EXAMPLE,
-        ("working_calendar: cn", "working_calendar: none"),
+        ("  source: cn", "  source: none"),
         ("{id: li.na, name: 李娜, role: rep,", "{id: li.na, name: 李娜, role: sales_rep,"),
         (
             "team: south-2, supervisor: he.jing, dingtalk_staff_id",
