@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,16 @@ from handlers.followup.ask import NOT_RECORDED
 from nlp.intent_eval import load_intents
 from storage.models import CardInstance
 from tests.support.crm import NOW, seed_world
-from tests.support.harness import Harness, build_harness, make_config
+from tests.support.harness import Harness, build_harness, make_config, start_harness
 
 INTENTS = Path(__file__).resolve().parents[1] / "data" / "intents.jsonl"
 
 
 @pytest.fixture
-async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:
-    harness = build_harness(make_config(db_url), clock=ManualClock(NOW))
-    harness.client = await aiohttp_client(
-        create_app(harness.runtime.config, runtime=harness.runtime)
+async def bot(db_url: str, aiohttp_client) -> Harness:
+    return await start_harness(
+        make_config(db_url), aiohttp_client, clock=ManualClock(NOW), world=True
     )
-    await seed_world()
-    yield harness
 
 
 async def test_a_managers_funnel_question_is_not_a_visit_note(bot: Harness) -> None:
