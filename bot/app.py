@@ -70,8 +70,9 @@ def default_routers() -> list[Router]:
     from handlers import brief
     from handlers import help as help_handlers
     from handlers.followup import router as followup
+    from handlers.stats import router as stats
 
-    return [help_handlers.router, brief.router, followup.router]
+    return [help_handlers.router, brief.router, stats.router, followup.router]
 
 
 def add_feature_services(rt: Runtime) -> None:

@@ -9,6 +9,7 @@ from bot.config.base import Frozen
 from bot.config.channels import Channels
 from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
+from bot.config.metrics import Metrics
 from bot.config.org import Person, Region, Team
 from bot.config.schedule import Schedules
 from nlp.settings_asr import AsrSettings
@@ -57,6 +58,7 @@ class AppConfig(Frozen):
     lead_sources: tuple[str, ...] = ()
     approvals: dict[str, ApprovalTemplate] = Field(default_factory=dict)
     incentives: Incentives = Incentives()
+    metrics: Metrics = Metrics()
     schedules: Schedules = Schedules()
     channels: Channels = Channels()
     asr: AsrSettings = Field(default_factory=AsrSettings)

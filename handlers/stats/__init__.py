@@ -1,0 +1,1 @@
+"""Manager stats: funnel, conversion, dwell, leaderboard, stalled deals, forecast, heatmap, export."""
