@@ -38,7 +38,9 @@ INTENTS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(r"排行|排名|谁.{0,8}(最多|最高|最好|第一|最少)|前[三五十几]名|top", re.I),
     ),
 )
-ASKING = re.compile(r"[?？吗呢]|怎么样|如何|多少|哪些|哪个|谁|看看|看一下|查|给我|列出|发我|情况")
+ASKING = re.compile(
+    r"[?？吗呢]|怎么样|如何|多少|多久|哪些|哪个|有没有|谁|看看|看一下|查|给我|列出|发我|情况|统计"
+)
 STRONG = frozenset({Kind.funnel, Kind.heatmap, Kind.export, Kind.leaderboard, Kind.forecast})
 NARRATIVE = re.compile(r"拜访了|见了|今天去|客户说|聊了|演示了|报价了|电话沟通")
 
@@ -55,16 +57,18 @@ def parse_stats_request(
     kind = next((k for k, pattern in INTENTS if pattern.search(text)), None)
     if kind is None:
         return None
-    # Words that also occur in notes ("项目停滞", "转化") need a question around them.
-    if kind not in STRONG and not ASKING.search(text) and len(text) > 6:
-        return None
     query = StatsQuery(kind)
     rest = text
     found = find_period(text, now, tz)
     if found is not None:
         query, rest = replace(query, period=found[0]), found[1]
-    for field, value in Vocabulary.of(config).scan(rest):
+    words = Vocabulary.of(config).scan(rest)
+    for field, value in words:
         query = apply(query, field, value)
+    # Words that also occur in notes ("项目停滞", "转化") need a question, a period or a stats
+    # word (渠道, 区域 …) around them.
+    if kind not in STRONG and not (ASKING.search(text) or found or words or len(text) <= 6):
+        return None
     if kind is Kind.conversion and query.dimension is None:
         query = replace(query, dimension="source")
     return query
