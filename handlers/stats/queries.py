@@ -156,24 +156,24 @@ async def dwell(db: Database, f: Filters, start: datetime, end: datetime) -> lis
     Percentiles are nearest-rank: the smallest stay at or above the given share of stays.
     """
     where, args = deal_clauses(f)
-    days = days_between(db.dialect, "left_at", "entered")
+    join = " JOIN deals d ON d.id = x.deal_id" if where else ""
+    # A stay ends at the history row leaving the stage (its from_stage); it began at the deal's
+    # previous row — one index seek on (deal_id, changed_at) per stay, no window over history.
+    entered = (
+        "(SELECT MAX(h.changed_at) FROM stage_history h "
+        "WHERE h.deal_id = x.deal_id AND h.changed_at < x.changed_at)"
+    )
+    days = days_between(db.dialect, "x.changed_at", entered)
     rows = await db.fetch(
-        f"""WITH moved AS (
-              SELECT DISTINCT deal_id FROM stage_history WHERE changed_at >= ? AND changed_at < ?
-            ), seg AS (
-              SELECT h.to_stage AS stage, h.changed_at AS entered,
-                     LEAD(h.changed_at) OVER (PARTITION BY h.deal_id ORDER BY h.changed_at, h.id)
-                       AS left_at
-              FROM stage_history h JOIN moved m ON m.deal_id = h.deal_id
-              JOIN deals d ON d.id = h.deal_id
-              WHERE 1 = 1{where}
-            ), dur AS (
-              SELECT stage, {days} AS days FROM seg WHERE left_at >= ? AND left_at < ?
+        f"""WITH dur AS (
+              SELECT x.from_stage AS stage, {days} AS days
+              FROM stage_history x{join}
+              WHERE x.changed_at >= ? AND x.changed_at < ? AND x.from_stage IS NOT NULL{where}
             ), ranked AS (
               SELECT stage, days,
                      ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS rn,
                      COUNT(*) OVER (PARTITION BY stage) AS n
-              FROM dur
+              FROM dur WHERE days IS NOT NULL
             )
             SELECT stage, MAX(n) AS n,
                    MIN(CASE WHEN rn >= 0.5 * n THEN days END) AS median,
@@ -182,8 +182,6 @@ async def dwell(db: Database, f: Filters, start: datetime, end: datetime) -> lis
         utc(start),
         utc(end),
         *args,
-        utc(start),
-        utc(end),
     )
     return [
         DwellRow(str(r["stage"]), int(r["n"]), number(r["median"]), number(r["p80"])) for r in rows
