@@ -100,7 +100,8 @@ class StageHistory(Model):
 
     class Meta:
         table = "stage_history"
-        indexes = (("deal_id", "changed_at"), ("to_stage", "changed_at"))
+        # changed_at: stage dwell and the forecast read the history of one period.
+        indexes = (("deal_id", "changed_at"), ("to_stage", "changed_at"), ("changed_at",))
 
 
 class Media(Model):
@@ -145,7 +146,8 @@ class FollowUp(Model):
 
     class Meta:
         table = "followups"
-        indexes = (("client_id", "occurred_at"), ("rep_id", "occurred_at"))
+        # occurred_at: visits of a period across everyone (leaderboards, exports).
+        indexes = (("client_id", "occurred_at"), ("rep_id", "occurred_at"), ("occurred_at",))
 
 
 class Task(Model):
