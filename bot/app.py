@@ -80,6 +80,7 @@ def add_feature_services(rt: Runtime) -> None:
     from handlers.followup.catalog import CatalogService
     from handlers.followup.flow import FollowupFlow
     from handlers.followup.voice import VoiceNotes
+    from handlers.stats.forecast_data import ForecastRates
     from nlp.asr.service import AsrService
     from storage.media import MediaStore
 
@@ -87,7 +88,8 @@ def add_feature_services(rt: Runtime) -> None:
     catalogs = CatalogService(rt.config, rt.db)
     voice = VoiceNotes(AsrService(rt.config.asr), media)
     flow = FollowupFlow(rt.config, rt.db, rt.cards, catalogs, rt.clock)
-    for service in (media, catalogs, voice, MediaFetcher(rt.channels), flow):
+    rates = ForecastRates(rt.db)
+    for service in (media, catalogs, voice, MediaFetcher(rt.channels), flow, rates):
         rt.services.add(service)
 
     async def close_features(_: Runtime) -> None:

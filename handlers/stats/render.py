@@ -107,7 +107,9 @@ def dwell(title: str, rows: list[DwellRow], stages: list[str]) -> Report:
 
 def leaderboard(title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: int) -> Report:
     label = METRIC_LABELS[metric]
-    sheet = Sheet("排行", ("名次", "姓名", label, "成单金额" if metric == "won" else "成单数"))
+    sheet = Sheet(
+        f"排行-{label}", ("名次", "姓名", label, "成单金额" if metric == "won" else "成单数")
+    )
     lines = [f"**{title}**", f"按{label}："]
     for i, r in enumerate(rows, start=1):
         if metric == "won":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,10 +32,11 @@ async def plain_stats(ctx: Context, person: Person, event: TextEvent) -> None:
 
 
 @pytest.fixture
-async def bot(sqlite_url: str, aiohttp_client) -> AsyncIterator[Harness]:
-    harness = build_harness(
-        make_config(sqlite_url), clock=ManualClock(NOW), routers=[*default_routers()[:3], plain]
-    )
+async def bot(sqlite_url: str, tmp_path: Path, aiohttp_client) -> AsyncIterator[Harness]:
+    config = make_config(sqlite_url)
+    media = config.database.model_copy(update={"media_dir": str(tmp_path / "media")})
+    config = config.model_copy(update={"database": media})
+    harness = build_harness(config, clock=ManualClock(NOW), routers=[*default_routers()[:3], plain])
     harness.client = await aiohttp_client(
         create_app(harness.runtime.config, runtime=harness.runtime)
     )
