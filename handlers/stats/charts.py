@@ -68,7 +68,9 @@ def heatmap_png(title: str, cells: list[CityCell], max_cities: int = 30) -> byte
     ]
     fig = Figure(figsize=(1.4 + 1.1 * max(len(sources), 1), 1.2 + 0.42 * max(len(cities), 1)))
     ax = fig.add_subplot()
-    image = ax.imshow(values or [[float("nan")]], cmap="YlOrRd", vmin=0, vmax=1, aspect="auto")
+    rates = [v for row in values for v in row if v == v]  # NaN is not equal to itself
+    top = max([0.05, *rates])  # colour the range that occurs, not 0–100 %
+    image = ax.imshow(values or [[float("nan")]], cmap="YlOrRd", vmin=0, vmax=top, aspect="auto")
     ax.set_xticks(range(len(sources)), sources, fontproperties=font)
     ax.set_yticks(range(len(cities)), cities, fontproperties=font)
     ax.xaxis.tick_top()
@@ -84,10 +86,10 @@ def heatmap_png(title: str, cells: list[CityCell], max_cities: int = 30) -> byte
                     ha="center",
                     va="center",
                     fontsize=7,
-                    color="white" if rate > 0.6 else "black",
+                    color="white" if rate > 0.6 * top else "black",
                 )
     bar = fig.colorbar(image, ax=ax, fraction=0.04)
-    bar.set_label("赢单率", fontproperties=font)
+    bar.ax.set_title("赢单率", fontproperties=font, fontsize=8)
     ax.set_title(title, fontproperties=font, pad=28)
     return _png(fig)
 
@@ -103,5 +105,5 @@ def forecast_png(title: str, won: float, p10: float, p50: float, p90: float) -> 
     ax.set_yticks([])
     ax.set_xlabel("万元", fontproperties=font)
     ax.set_title(title, fontproperties=font)
-    ax.legend(prop=font, loc="lower right")
+    ax.legend(prop=font, loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, frameon=False)
     return _png(fig)

@@ -33,6 +33,8 @@ class Trial:
     region: str | None
     deals: int
     wins: int
+    amount: float = 0.0  # of the deals in the stage then
+    won_amount: float = 0.0  # of those won by the month's end
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,20 @@ def win_rates(trials: Sequence[Trial], min_region_trials: int) -> Rates:
     return Rates(by_region, pooled)
 
 
+def month_factors(months: Sequence[Sequence[Trial]], rates: Rates) -> list[float]:
+    """How each past month's pipeline did against the average rates (realised ÷ expected amount).
+
+    Rates vary from month to month more than coin flips around one rate explain; drawing a past
+    month's factor puts that variation into the range. 1.0 for a month with nothing expected.
+    """
+    out = []
+    for trials in months:
+        expected = sum(rates.of(t.stage, t.region) * t.amount for t in trials)
+        realised = sum(t.won_amount for t in trials)
+        out.append(realised / expected if expected > 0 else 1.0)
+    return out
+
+
 def simulate(
     won: float,
     pipeline: Sequence[PipelineCell],
@@ -68,11 +84,18 @@ def simulate(
     new_values: Sequence[float],
     *,
     runs: int,
+    factors: Sequence[float] = (),
     seed: int = 0,
 ) -> np.ndarray:
-    """Simulated month totals (``runs`` of them); the same inputs give the same draws."""
+    """Simulated month totals (``runs`` of them); the same inputs give the same draws.
+
+    ``new_values`` and ``factors`` are per past month, in the same order: each run draws one past
+    month and takes both from it, so a month good for new deals and for the pipeline stays so.
+    """
     rng = np.random.default_rng(seed)
-    total = np.full(runs, float(won))
+    months = max(len(new_values), len(factors))
+    pick = rng.integers(0, months, runs) if months else np.zeros(runs, dtype=int)
+    pipe = np.zeros(runs)
     for cell in pipeline:
         if cell.deals <= 0:
             continue
@@ -81,10 +104,13 @@ def simulate(
         mean = cell.amount / cell.deals
         var = max(cell.amount_sq / cell.deals - mean * mean, 0.0)
         # The sum of k amounts drawn from the group: k·mean ± sqrt(k·var)·z.
-        total += k * mean + np.sqrt(k * var) * rng.standard_normal(runs)
+        pipe += k * mean + np.sqrt(k * var) * rng.standard_normal(runs)
+    if factors:
+        pipe *= np.asarray(factors, dtype=float)[pick % len(factors)]
+    total = won + np.maximum(pipe, 0.0)
     if new_values:
-        total += rng.choice(np.asarray(new_values, dtype=float), runs)
-    return np.maximum(total, won)
+        total += np.asarray(new_values, dtype=float)[pick % len(new_values)]
+    return total
 
 
 @dataclass(frozen=True)

@@ -59,17 +59,30 @@ async def trials_at(db: Database, at: datetime, end: datetime) -> list[Trial]:
     """Deals open at ``at`` by stage and region, and how many of them were won before ``end``."""
     rows = await db.fetch(
         f"""SELECT stage, region, COUNT(*) AS n,
-                   SUM(CASE WHEN status = 'won' AND closed_at < ? THEN 1 ELSE 0 END) AS wins
+                   SUM(CASE WHEN status = 'won' AND closed_at < ? THEN 1 ELSE 0 END) AS wins,
+                   SUM(a) AS amount,
+                   SUM(CASE WHEN status = 'won' AND closed_at < ? THEN a ELSE 0 END) AS won_amount
             FROM (SELECT {_AT} AS stage, d.region AS region, d.status AS status,
-                         d.closed_at AS closed_at
+                         d.closed_at AS closed_at, COALESCE(d.amount, 0) AS a
                   FROM deals d WHERE d.created_at <= ? AND (d.closed_at IS NULL OR d.closed_at > ?)
             ) t WHERE stage IS NOT NULL GROUP BY stage, region""",
+        utc(end),
         utc(end),
         utc(at),
         utc(at),
         utc(at),
     )
-    return [Trial(str(r["stage"]), r["region"], int(r["n"]), int(r["wins"] or 0)) for r in rows]
+    return [
+        Trial(
+            str(r["stage"]),
+            r["region"],
+            int(r["n"]),
+            int(r["wins"] or 0),
+            number(r["amount"]),
+            number(r["won_amount"]),
+        )
+        for r in rows
+    ]
 
 
 async def won_between(
@@ -106,8 +119,15 @@ def past_snapshots(
 
 @dataclass(frozen=True)
 class History:
-    trials: list[Trial]
-    months: int
+    by_month: list[list[Trial]]  # newest month first
+
+    @property
+    def trials(self) -> list[Trial]:
+        return [t for month in self.by_month for t in month]
+
+    @property
+    def months(self) -> int:
+        return len(self.by_month)
 
 
 class ForecastRates:
@@ -126,10 +146,7 @@ class ForecastRates:
         if cached is not None:
             return cached
         snapshots = past_snapshots(month, now, tz, max(1, settings.history_days // 30))
-        trials: list[Trial] = []
-        for at, end in snapshots:
-            trials += await trials_at(self.db, at, end)
-        found = History(trials, len(snapshots))
+        found = History([await trials_at(self.db, at, end) for at, end in snapshots])
         if len(self._cache) > 8:
             self._cache.clear()
         self._cache[key] = found

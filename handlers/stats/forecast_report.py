@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 from bot.config.models import AppConfig
 from handlers.stats.compute import stage_names
-from handlers.stats.forecast import Interval, PipelineCell, interval, simulate, win_rates
+from handlers.stats.forecast import (
+    Interval,
+    PipelineCell,
+    interval,
+    month_factors,
+    simulate,
+    win_rates,
+)
 from handlers.stats.forecast_data import (
     ForecastRates,
     open_pipeline,
@@ -56,7 +63,8 @@ async def forecast(
         await won_between(db, f, at, end, created_from=at)
         for at, end in past_snapshots(month, now, tz, history.months)
     ]
-    samples = simulate(won, pipeline, rates, new_values, runs=settings.simulations)
+    factors = month_factors(history.by_month, rates)
+    samples = simulate(won, pipeline, rates, new_values, runs=settings.simulations, factors=factors)
     return Forecast(
         month.label,
         won,
@@ -77,7 +85,7 @@ def forecast_text(result: Forecast, covers: str, config: AppConfig) -> Report:
         f"本月已成交 {wan(result.won)}；在途商机 {result.pipeline_deals} 个，金额 {wan(result.pipeline_amount)}",
         f"预计本月业绩 {wan(r.median)}，区间（{lo}–{hi}）{wan(r.low)} – {wan(r.high)}",
         f"假设：在途商机按过去 {result.months} 个月同一时点各阶段商机到月底的赢单率计"
-        f"（分区域，样本少于 {s.min_region_trials} 个用全公司），新商机按过去同期水平，"
+        f"（分区域，样本少于 {s.min_region_trials} 个用全公司，波动按各月实际），新商机按过去同期水平，"
         "未填金额的商机按 0 计。",
     ]
     sheet = Sheet("预测", ("项目", "金额"))

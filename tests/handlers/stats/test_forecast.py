@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 import numpy as np
 
 from bot.config.models import AppConfig
-from handlers.stats.forecast import PipelineCell, Trial, interval, simulate, win_rates
+from handlers.stats.forecast import (
+    PipelineCell,
+    Trial,
+    interval,
+    month_factors,
+    simulate,
+    win_rates,
+)
 from handlers.stats.forecast_data import ForecastRates
 from handlers.stats.forecast_report import forecast, forecast_text
 from handlers.stats.sql import Filters
@@ -82,3 +89,20 @@ async def test_forecast_inputs_from_the_world(world_db: Database, config: AppCon
         as_of_history=True,
     )
     assert (october.won, october.pipeline_deals, october.pipeline_amount) == (0, 1, 80_000)
+
+
+def test_month_factors_widen_the_range_by_past_months() -> None:
+    months = [
+        [Trial("方案演示", None, 10, 2, amount=1_000_000, won_amount=100_000)],
+        [Trial("方案演示", None, 10, 6, amount=1_000_000, won_amount=700_000)],
+        [],  # nothing open that month: neutral
+    ]
+    rates = win_rates([t for m in months for t in m], 1)  # 8 / 20 = 0.4
+    # Expected each month 0.4 × 100万 = 40万; realised 10万 and 70万.
+    factors = month_factors(months, rates)
+    assert factors == [0.25, 1.75, 1.0]
+    sure = win_rates([Trial("方案演示", None, 1, 1)], 1)
+    cells = [PipelineCell("方案演示", None, 2, 200_000, 2 * 100_000**2)]
+    totals = simulate(0, cells, sure, [0.0, 10.0, 20.0], runs=3000, factors=factors)
+    # Each run takes one month: 20万 × factor + that month's new-deal figure.
+    assert set(np.unique(totals)) == {50_000.0, 350_010.0, 200_020.0}
