@@ -16,6 +16,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,9 +27,15 @@ sys.path.insert(0, str(ROOT))
 from bot.config import load_config_text  # noqa: E402
 from bot.config.models import AppConfig  # noqa: E402
 from bot.devtools.demo.seedcli import seed_large  # noqa: E402
+from handlers.stats.charts import heatmap_png  # noqa: E402
 from handlers.stats.compute import build_report  # noqa: E402
+from handlers.stats.export import workbook_bytes  # noqa: E402
+from handlers.stats.forecast_data import ForecastRates  # noqa: E402
+from handlers.stats.forecast_report import forecast  # noqa: E402
+from handlers.stats.media import export_sheets  # noqa: E402
 from handlers.stats.model import Kind, StatsQuery  # noqa: E402
 from handlers.stats.periods import parse_period  # noqa: E402
+from handlers.stats.queries import city_conversion  # noqa: E402
 from handlers.stats.sql import Filters  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -83,9 +90,6 @@ async def scopes(db: Database) -> dict[str, frozenset[str] | None]:
     return {"全部": None, "区域经理": east, "单个销售": frozenset({str(reps[0]["id"])})}
 
 
-QUERIES: list[tuple[str, StatsQuery]] = []
-
-
 def queries() -> list[tuple[str, StatsQuery]]:
     last = parse_period("上月", NOW, TZ)
     return [
@@ -101,23 +105,77 @@ def queries() -> list[tuple[str, StatsQuery]]:
     ]
 
 
+def line(label: str, scope: str, times: list[float]) -> None:
+    times.sort()
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    print(f"{label:<16}{scope:<8}{statistics.median(times):>9.1f}{p95:>9.1f}")
+
+
+async def timed(runs: int, step: Callable[[], Awaitable[object]]) -> list[float]:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        await step()
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 async def run(url: str, runs: int) -> None:
     config = bench_config(url)
     db = Database(url)
     await db.open()
+    last = parse_period("上月", NOW, TZ)
+    assert last is not None
     try:
         print(f"{'命令':<16}{'范围':<8}{'p50 ms':>9}{'p95 ms':>9}")
+        groups = await scopes(db)
         for label, query in queries():
-            for scope_name, owners in (await scopes(db)).items():
+            for scope_name, owners in groups.items():
                 f = Filters(owners=owners, region=query.region)
-                times = []
-                for _ in range(runs):
-                    t = time.perf_counter()
-                    await build_report(db, config, query, f, NOW, scope_name)
-                    times.append((time.perf_counter() - t) * 1000)
-                times.sort()
-                p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-                print(f"{label:<16}{scope_name:<8}{statistics.median(times):>9.1f}{p95:>9.1f}")
+                line(
+                    label,
+                    scope_name,
+                    await timed(
+                        runs,
+                        lambda q=query, f=f, s=scope_name: build_report(db, config, q, f, NOW, s),
+                    ),
+                )
+        for scope_name, owners in groups.items():
+            f = Filters(owners=owners)
+            cells = await timed(runs, lambda f=f: city_conversion(db, f, last.start, last.end))
+            line("热力图 查询", scope_name, cells)
+        data = await city_conversion(db, Filters(), last.start, last.end)
+        line(
+            "热力图 绘图*",
+            "全部",
+            await timed(max(3, runs // 4), lambda: asyncio.to_thread(heatmap_png, "热力图", data)),
+        )
+        warm = ForecastRates(db)
+        await forecast(db, config, Filters(), NOW, warm)  # the day's rates, computed once
+        for scope_name, owners in groups.items():
+            f = Filters(owners=owners)
+            line(
+                "预测 首次*",
+                scope_name,
+                await timed(2, lambda f=f: forecast(db, config, f, NOW, ForecastRates(db))),
+            )
+            line(
+                "预测",
+                scope_name,
+                await timed(runs, lambda f=f: forecast(db, config, f, NOW, warm)),
+            )
+        export = StatsQuery(Kind.export, period=last)
+        for scope_name, owners in groups.items():
+            f = Filters(owners=owners)
+
+            async def build(f: Filters = f, s: str = scope_name) -> bytes:
+                sheets = await export_sheets(db, config, export, f, NOW, s)
+                return await asyncio.to_thread(workbook_bytes, [("范围", s)], sheets)
+
+            line("导出*", scope_name, await timed(max(3, runs // 4), build))
+        print(
+            "* 不计入 300 ms 目标：绘图在线程中进行；预测首次计算各阶段历史赢单率后按天缓存；导出生成文件。"
+        )
     finally:
         await db.close()
 

@@ -13,17 +13,22 @@ from zoneinfo import ZoneInfo
 from bot.config.metrics import ForecastSettings
 from handlers.stats.forecast import PipelineCell, Trial
 from handlers.stats.periods import Period, period_of
-from handlers.stats.sql import Filters, deal_clauses, number, utc
+from handlers.stats.sql import Filters, deal_clauses, in_list, number, utc
 from storage.db import Database
 
 
-async def open_pipeline(db: Database, f: Filters) -> list[PipelineCell]:
-    """Open deals now, by stage and region."""
+async def open_pipeline(db: Database, f: Filters, stages: list[str]) -> list[PipelineCell]:
+    """Open deals now in the open ``stages``, by stage and region."""
     where, args = deal_clauses(f)
+    # Naming the stages lets SQLite seek (status, stage) instead of walking the region index.
+    in_stages, stage_args = in_list("d.stage", stages)
     rows = await db.fetch(
         f"""SELECT d.stage AS stage, d.region AS region, COUNT(*) AS n,
-                   SUM(COALESCE(d.amount, 0)) AS s1, SUM(COALESCE(d.amount, 0) * COALESCE(d.amount, 0)) AS s2
-            FROM deals d WHERE d.status = 'open'{where} GROUP BY d.stage, d.region""",
+                   SUM(COALESCE(d.amount, 0)) AS s1,
+                   SUM(COALESCE(d.amount, 0) * COALESCE(d.amount, 0)) AS s2
+            FROM deals d WHERE d.status = 'open' AND {in_stages}{where}
+            GROUP BY d.stage, d.region""",
+        *stage_args,
         *args,
     )
     return [
@@ -100,6 +105,33 @@ async def won_between(
         *args,
     )
     return number(rows[0]["s"])
+
+
+async def won_after_snapshots(
+    db: Database, f: Filters, snapshots: list[tuple[datetime, datetime]]
+) -> list[float]:
+    """For each (at, end): won amount closed in [at, end) by deals created at or after ``at``.
+
+    One pass over the won deals of the whole window, one CASE column per snapshot.
+    """
+    if not snapshots:
+        return []
+    where, args = deal_clauses(f)
+    columns = ", ".join(
+        f"SUM(CASE WHEN d.closed_at >= ? AND d.closed_at < ? AND d.created_at >= ? "
+        f"THEN d.amount ELSE 0 END) AS m{i}"
+        for i in range(len(snapshots))
+    )
+    case_args = [utc(x) for at, end in snapshots for x in (at, end, at)]
+    rows = await db.fetch(
+        f"""SELECT {columns} FROM deals d
+            WHERE d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?{where}""",
+        *case_args,
+        utc(min(at for at, _ in snapshots)),
+        utc(max(end for _, end in snapshots)),
+        *args,
+    )
+    return [number(rows[0][f"m{i}"]) for i in range(len(snapshots))]
 
 
 def past_snapshots(

@@ -21,6 +21,7 @@ from handlers.stats.forecast_data import (
     open_pipeline,
     past_snapshots,
     pipeline_at,
+    won_after_snapshots,
     won_between,
 )
 from handlers.stats.periods import period_of
@@ -56,13 +57,12 @@ async def forecast(
     history = await rates_source.history(month, now, tz, settings)
     rates = win_rates(history.trials, settings.min_region_trials)
     open_stages, _ = stage_names(config)
-    cells = await (pipeline_at(db, f, now) if as_of_history else open_pipeline(db, f))
+    cells = await (
+        pipeline_at(db, f, now) if as_of_history else open_pipeline(db, f, open_stages)
+    )
     pipeline: list[PipelineCell] = [c for c in cells if c.stage in open_stages]
     won = await won_between(db, f, month.start, now)
-    new_values = [
-        await won_between(db, f, at, end, created_from=at)
-        for at, end in past_snapshots(month, now, tz, history.months)
-    ]
+    new_values = await won_after_snapshots(db, f, past_snapshots(month, now, tz, history.months))
     factors = month_factors(history.by_month, rates)
     samples = simulate(won, pipeline, rates, new_values, runs=settings.simulations, factors=factors)
     return Forecast(
