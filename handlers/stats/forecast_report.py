@@ -57,9 +57,7 @@ async def forecast(
     history = await rates_source.history(month, now, tz, settings)
     rates = win_rates(history.trials, settings.min_region_trials)
     open_stages, _ = stage_names(config)
-    cells = await (
-        pipeline_at(db, f, now) if as_of_history else open_pipeline(db, f, open_stages)
-    )
+    cells = await (pipeline_at(db, f, now) if as_of_history else open_pipeline(db, f, open_stages))
     pipeline: list[PipelineCell] = [c for c in cells if c.stage in open_stages]
     won = await won_between(db, f, month.start, now)
     new_values = await won_after_snapshots(db, f, past_snapshots(month, now, tz, history.months))

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.devtools.demo.bigseed import Scale, generate
 from bot.devtools.demo.bulkload import write_postgres, write_sqlite
 from storage.db import Database, dialect_of, sqlite_path
 from storage.models import Client, Deal, FollowUp, StageHistory
+from tests.support.harness import ROOT
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 TINY = Scale(reps=3, clients=20, deals=50, followups=200)
@@ -80,3 +85,17 @@ async def test_bulk_write_round_trip(db_url: str) -> None:
         assert more.id == 51
     finally:
         await db.close()
+
+
+def test_seed_command_demo_then_refuses_large_on_a_filled_database(tmp_path: Path) -> None:
+    env = {**os.environ, "SALESBOT_DATABASE_URL": f"sqlite://{tmp_path}/seed.sqlite3"}
+    salesbot = [sys.executable, "-m", "bot"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*salesbot, *args], env=env, cwd=ROOT, capture_output=True, text=True)
+
+    assert run("migrate").returncode == 0
+    demo = run("seed", "--scale", "demo")
+    assert demo.returncode == 0 and "写入 14 个客户" in demo.stdout
+    large = run("seed", "--scale", "large", "--seed", "3")
+    assert large.returncode != 0 and "已有客户数据" in large.stderr

@@ -74,3 +74,17 @@ async def test_export_workbook_has_every_figure(bot: Harness) -> None:  # noqa: 
     stalled = [tuple(r) for r in wb["停滞"].iter_rows(values_only=True)]
     assert stalled[1:] == [("金桥物流", "张伟", "需求确认", 18, 10, 100000)]
     assert wb["漏斗"]["C2"].number_format == "0.0%"
+
+
+async def test_without_a_cjk_font_the_text_still_arrives(bot: Harness, monkeypatch) -> None:  # noqa: F811
+    from handlers.stats import charts
+
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(charts.fontManager, "ttflist", [])
+    try:
+        await bot.say("chen.zhiyuan", "/热力图")
+        text, error = await bot.next_sent(2)
+    finally:
+        charts.cjk_font.cache_clear()
+    assert isinstance(text.reply, Markdown) and "- 上海：3 → 1（33%）" in text.reply.text
+    assert isinstance(error.reply, Text) and "找不到中文字体" in error.reply.text
