@@ -98,9 +98,6 @@ async def export_sheets(
 ) -> list[Sheet]:
     """The tables behind every command, in full (no row limit)."""
     base = replace(query, kind=Kind.funnel)
-    full = config.model_copy(
-        update={"metrics": config.metrics.model_copy(update={"summary_rows": 50})}
-    )
     sheets: list[Sheet] = []
     plan: list[StatsQuery] = [
         base,
@@ -111,7 +108,7 @@ async def export_sheets(
         *(replace(base, kind=Kind.leaderboard, metric=m) for m in ("won", "amount", "visits", "new_clients")),
     ]  # fmt: skip
     for q in plan:
-        sheets.append((await build_report(db, full, q, f, now, covers)).sheet)
+        sheets.append((await build_report(db, config, q, f, now, covers)).sheet)  # sheets are whole
     limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
     count, stuck = await queries.stalled(db, f, now, limits, None)
     sheets.append(render.stalled("停滞", count, stuck, 0).sheet)

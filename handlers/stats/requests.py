@@ -66,8 +66,9 @@ def parse_stats_request(
     for field, value in words:
         query = apply(query, field, value)
     # Words that also occur in notes ("项目停滞", "转化") need a question, a period or a stats
-    # word (渠道, 区域 …) around them.
-    if kind not in STRONG and not (ASKING.search(text) or found or words or len(text) <= 6):
+    # word (渠道, 区域 …) around them. A region name alone is no evidence: 华东机械 is a client.
+    stats_word = any(field in ("dimension", "metric") for field, _ in words)
+    if kind not in STRONG and not (ASKING.search(text) or found or stats_word or len(text) <= 6):
         return None
     if kind is Kind.conversion and query.dimension is None:
         query = replace(query, dimension="source")
