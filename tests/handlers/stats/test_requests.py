@@ -22,9 +22,7 @@ CONFIG = load_config_text((ROOT / "config.yaml").read_text(encoding="utf-8"), en
 # The labelled set lives in tests/data so the intent benchmark can read it too:
 # text → command (None: not a stats request), period key relative to NOW, and the arguments.
 CASES = json.loads((ROOT / "tests" / "data" / "stats_requests.json").read_text(encoding="utf-8"))
-LABELLED = [
-    (c["text"], Kind(c["command"]), c["period"], c["args"]) for c in CASES if c["command"]
-]
+LABELLED = [(c["text"], Kind(c["command"]), c["period"], c["args"]) for c in CASES if c["command"]]
 NOT_STATS = [c["text"] for c in CASES if c["command"] is None]
 
 
