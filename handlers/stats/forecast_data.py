@@ -163,7 +163,7 @@ class History:
 
 
 class ForecastRates:
-    """Past-month stage rates per (day, moment in month), computed once and kept in memory."""
+    """Past-month stage rates per day, computed at the day's first forecast, kept in memory."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -172,8 +172,9 @@ class ForecastRates:
     async def history(
         self, month: Period, now: datetime, tz: ZoneInfo, settings: ForecastSettings
     ) -> History:
-        offset = int((now - month.start).total_seconds() // 3600)  # to the hour
-        key = (now.astimezone(tz).date().isoformat(), offset)
+        # One computation a day: the snapshots of the day's first forecast serve until midnight
+        # (hours later in the day move the past-month snapshots by hours, not by days).
+        key = (now.astimezone(tz).date().isoformat(), settings.history_days)
         cached = self._cache.get(key)
         if cached is not None:
             return cached

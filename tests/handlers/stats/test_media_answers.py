@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
-from bot.replies import File, Image, Markdown, Text
+from bot.replies import File, Image, Markdown, Text, reply_text
 from storage.models import Media
 from tests.handlers.stats.test_commands import bot  # noqa: F401  (the fixture)
 from tests.support.harness import Harness
@@ -88,3 +89,56 @@ async def test_without_a_cjk_font_the_text_still_arrives(bot: Harness, monkeypat
         charts.cjk_font.cache_clear()
     assert isinstance(text.reply, Markdown) and "- 上海：3 → 1（33%）" in text.reply.text
     assert isinstance(error.reply, Text) and "找不到中文字体" in error.reply.text
+
+
+# role → person, /预测 line, /热力图 cities, /导出 funnel 首次接触 count (hand-computed from world.py)
+MEDIA_SCOPE = {
+    "rep": (
+        "zhang.wei",
+        "本月已成交 30.0万；在途商机 2 个，金额 10.0万",
+        ["上海：2 → 1", "苏州：1 → 0"],
+        3,
+    ),
+    "supervisor": (
+        "zhao.lei",
+        "本月已成交 38.0万；在途商机 2 个，金额 10.0万",
+        ["上海：2 → 1", "杭州：1 → 0", "苏州：1 → 0"],
+        4,
+    ),
+    "manager": (
+        "wang.li",
+        "本月已成交 38.0万；在途商机 3 个，金额 25.0万",
+        ["上海：3 → 1", "杭州：1 → 0", "苏州：1 → 0"],
+        5,
+    ),
+    "director": (
+        "chen.zhiyuan",
+        "本月已成交 88.0万；在途商机 3 个，金额 25.0万",
+        ["上海：3 → 1", "广州：1 → 1", "杭州：1 → 0", "苏州：1 → 0"],
+        6,
+    ),
+    "admin": (
+        "lin.feng",
+        "本月已成交 88.0万；在途商机 3 个，金额 25.0万",
+        ["上海：3 → 1", "广州：1 → 1", "杭州：1 → 0", "苏州：1 → 0"],
+        6,
+    ),
+}
+
+
+@pytest.mark.parametrize("role", sorted(MEDIA_SCOPE))
+async def test_forecast_heatmap_and_export_follow_the_scope(bot: Harness, role: str) -> None:  # noqa: F811
+    person, forecast_line, cities, first_stage = MEDIA_SCOPE[role]
+    await bot.say(person, "/预测")
+    text, _ = await bot.next_sent(2)
+    assert forecast_line in reply_text(text.reply)
+    await bot.say(person, "/热力图")
+    text, _ = await bot.next_sent(2)
+    lines = reply_text(text.reply).splitlines()[2:]
+    assert [line.split("（")[0].lstrip("- ") for line in lines] == cities
+    await bot.say(person, "/导出")
+    _, attachment = await bot.next_sent(2)
+    assert isinstance(attachment.reply, File)
+    _, data = await _media(attachment.reply.media_id)
+    funnel = list(load_workbook(io.BytesIO(data))["漏斗"].iter_rows(values_only=True))
+    assert funnel[1][:2] == ("首次接触", first_stage)
