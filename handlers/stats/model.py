@@ -55,6 +55,17 @@ METRIC_LABELS: dict[LeaderMetric, str] = {
     "visits": "拜访数",
     "new_clients": "新客户（有效线索）",
 }
+# The feature kit's intent topics (nlp.intent) for each command, for the dispatcher's wiring.
+INTENT_TOPICS: dict[str, Kind] = {
+    "funnel": Kind.funnel,
+    "conversion": Kind.conversion,
+    "dwell": Kind.dwell,
+    "ranking": Kind.leaderboard,
+    "stall": Kind.stalled,
+    "forecast": Kind.forecast,
+    "heatmap": Kind.heatmap,
+    "export": Kind.export,
+}
 # Legal and finance see contracts, not the sales numbers.
 STATS_ROLES: tuple[Role, ...] = (
     Role.rep,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_config_text
-from handlers.stats.model import Kind
+from handlers.stats.model import INTENT_TOPICS, Kind
 from handlers.stats.requests import parse_stats_request
 from handlers.stats.vocab import parse_args
 from tests.support.harness import ROOT
@@ -24,6 +24,7 @@ CONFIG = load_config_text((ROOT / "config.yaml").read_text(encoding="utf-8"), en
 CASES = json.loads((ROOT / "tests" / "data" / "stats_requests.json").read_text(encoding="utf-8"))
 LABELLED = [(c["text"], Kind(c["command"]), c["period"], c["args"]) for c in CASES if c["command"]]
 NOT_STATS = [c["text"] for c in CASES if c["command"] is None]
+TOPIC_OF = {c["text"]: c["topic"] for c in CASES if c["command"]}
 
 
 @pytest.mark.parametrize(("text", "kind", "period", "fields"), LABELLED)
@@ -34,6 +35,7 @@ def test_plain_language_forms(
     assert query is not None, text
     assert query.kind is kind
     assert (query.period.key if query.period else None) == period
+    assert INTENT_TOPICS[TOPIC_OF[text]] is kind  # the intent benchmark's topic names agree
     for name in ("region", "team", "person", "product_line", "dimension", "metric"):
         assert getattr(query, name) == fields.get(name), (text, name)
 
