@@ -15,5 +15,6 @@ def features() -> list[Feature]:
     from handlers import brief, help
     from handlers.admin import FEATURE as ADMIN
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, ADMIN, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, STATS, ADMIN, FOLLOWUP]
