@@ -13,6 +13,8 @@ from bot.feature import Feature
 
 def features() -> list[Feature]:
     from handlers import brief, help
+    from handlers.admin import FEATURE as ADMIN
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, STATS, ADMIN, FOLLOWUP]

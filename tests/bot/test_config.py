@@ -48,8 +48,8 @@ def test_wrong_types_and_unknown_keys_are_reported_with_their_lines() -> None:
         "{max_amount: lots, approvers: [supervisor, manager]}",
     ).replace("  workers: 4 ", "  wrokers: 4 ")
     assert problems_of(text) == [
-        f"pipeline.wrokers: unknown key (check the spelling) (line {line_of(text, 'wrokers')})",
-        f"approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})",
+        f"pipeline.wrokers: 未知的配置项（检查拼写）（是不是 workers？）（第 {line_of(text, 'wrokers')} 行）",
+        f"approvals.quote.route[1].max_amount: 应为数字，而不是「lots」（第 {line_of(text, 'max_amount: lots')} 行）",
     ]
 
 
@@ -69,11 +69,12 @@ def test_cross_references_are_checked() -> None:
     )
     got = problems_of(text)
     quote_line = line_of(text, "approvers: [supervisor, bogus]")
+    roles = "supervisor、director、manager、legal、finance、admin"
     assert got == [
-        f"teams[1].region: unknown region 'north' (line {line_of(text, 'region: north')})",
-        f"people[7].supervisor: unknown person 'nobody' (line {line_of(text, 'supervisor: nobody')})",
-        f"approvals.quote.route[1].max_amount: must be larger than the rule before (line {quote_line})",
-        f"approvals.quote.route[1].approvers[1]: unknown approver 'bogus' (a role or a person id) (line {quote_line})",
+        f"teams[1].region: 未知的区域「north」，已有：east、south（第 {line_of(text, 'region: north')} 行）",
+        f"people[7].supervisor: 未知的人员「nobody」（第 {line_of(text, 'supervisor: nobody')} 行）",
+        f"approvals.quote.route[1].max_amount: 必须大于上一条规则的 max_amount（第 {quote_line} 行）",
+        f"approvals.quote.route[1].approvers[1]: 未知的审批人「bogus」，应为角色（{roles}）或人员 id（第 {quote_line} 行）",
     ]
 
 
@@ -82,11 +83,11 @@ def test_enabled_channel_needs_its_credentials_and_reads_them_from_env() -> None
     got = problems_of(text)
     assert [p.split(":")[0] for p in got] == [
         "channels.wecom.corp_id",
+        "channels.wecom.agent_id",
         "channels.wecom.secret",
         "channels.wecom.token",
         "channels.wecom.encoding_aes_key",
-        "channels.wecom.agent_id",
-    ]
+    ]  # in the order of their lines
     env = {
         "WECOM_CORP_ID": "ww0000000000000001",
         "WECOM_AGENT_ID": "1000002",
@@ -103,7 +104,7 @@ def test_enabled_channel_needs_its_credentials_and_reads_them_from_env() -> None
 def test_missing_env_variable_without_default_is_a_problem() -> None:
     text = EXAMPLE.replace("${SALESBOT_LINK_SECRET:-}", "${SALESBOT_LINK_SECRET}")
     assert problems_of(text) == [
-        f"server.link_secret: environment variable SALESBOT_LINK_SECRET is not set (line {line_of(text, 'link_secret:')})"
+        f"server.link_secret: 环境变量 SALESBOT_LINK_SECRET 未设置（第 {line_of(text, 'link_secret:')} 行）"
     ]
 
 
@@ -112,8 +113,10 @@ def test_duplicate_keys_and_ids_are_reported() -> None:
         "{id: li.na, name: 李娜", "{id: zhang.wei, name: 李娜"
     )
     got = problems_of(text)
-    assert f"server.port: duplicate key (line {line_of(text, 'port: 9090')})" in got
-    assert any(p.startswith("people[7].id: duplicate person id 'zhang.wei'") for p in got)
+    assert (
+        f"server.port: 重复的键（后一个会覆盖前一个）（第 {line_of(text, 'port: 9090')} 行）" in got
+    )
+    assert any(p.startswith("people[7].id: 人员 id「zhang.wei」重复") for p in got)
 
 
 def test_supervisor_loop_is_found() -> None:
@@ -122,7 +125,7 @@ def test_supervisor_loop_is_found() -> None:
         "{id: chen.zhiyuan, name: 陈志远, role: director, supervisor: zhang.wei,",
     )
     got = problems_of(text)
-    assert any(p.startswith("people[0].supervisor: the supervisor chain loops back") for p in got)
+    assert any(p.startswith("people[0].supervisor: 上级链条绕回了此人自己") for p in got)
 
 
 def test_check_config_command(tmp_path: Path) -> None:
@@ -148,7 +151,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     )
     assert res.returncode == 1
     assert (
-        f"  approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})"
+        f"  approvals.quote.route[1].max_amount: 应为数字，而不是「lots」（第 {line_of(text, 'max_amount: lots')} 行）"
         in res.stderr.splitlines()
     )
 
@@ -158,8 +161,8 @@ def test_dingtalk_link_fallback_needs_a_secret_and_a_public_url() -> None:
         "  public_url: ${SALESBOT_PUBLIC_URL:-http://127.0.0.1:8080}", "  public_url:"
     )
     env = {"DINGTALK_APP_KEY": "dingappkey", "DINGTALK_APP_SECRET": "secret-value"}
-    got = [p.split(" (line")[0] for p in problems_of(text, env)]
-    why = "needed for approval links when channels.dingtalk has no card_template_id"
-    assert got == [f"server.link_secret: {why}", f"server.public_url: {why}"]
+    got = [p.split("（第")[0] for p in problems_of(text, env)]
+    why = "channels.dingtalk 没有 card_template_id 时，审批链接需要它"
+    assert got == [f"server.public_url: {why}", f"server.link_secret: {why}"]  # line order
     ok = load_config_text(text, env={**env, "DINGTALK_CARD_TEMPLATE_ID": "tpl-1"})
     assert ok.channels.dingtalk[0].card_template_id == "tpl-1"
