@@ -13,6 +13,7 @@ from typing import Any
 from bot.config.calendar import calendar_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
+from bot.config.incentives import AWARD_METRICS
 from bot.config.messages import suggestion
 from bot.config.models import AppConfig
 
@@ -111,6 +112,23 @@ def reference_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
     yield from _unique(stages, "阶段")
     yield from _stage_references(raw, [name for _, name in stages])
     yield from _approval_references(raw, person_ids)
+    yield from _incentive_references(raw, person_ids)
+
+
+def _incentive_references(
+    raw: Mapping[str, Any], person_ids: list[str]
+) -> Iterator[tuple[Loc, str]]:
+    known = list(AWARD_METRICS)
+    for i, award in items(raw, "incentives", "awards"):
+        metric = text(award.get("metric"))
+        if metric is not None and metric not in known:
+            yield ("incentives", "awards", i, "metric"), _unknown("考核指标", metric, known)
+    section = raw.get("incentives")
+    held = section.get("certificates") if isinstance(section, Mapping) else None
+    for pid in held if isinstance(held, Mapping) else {}:
+        if str(pid) not in person_ids:
+            loc: Loc = ("incentives", "certificates", str(pid))
+            yield loc, _unknown("人员", str(pid), person_ids)
 
 
 # Keys that name a funnel stage wherever they appear (rules in approvals, schedules, metrics …).

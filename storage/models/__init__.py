@@ -4,7 +4,7 @@ from storage.models.approvals import Approval, ApprovalAttachment, ApprovalStep
 from storage.models.audit import AuditLog
 from storage.models.cards import CardDelivery, CardInstance
 from storage.models.crm import Client, Contact, Deal, FollowUp, Media, StageHistory, Task
-from storage.models.incentives import CommissionLedger, IncentiveLedger
+from storage.models.incentives import LedgerEntry
 from storage.models.org import Identity, Person, Team
 from storage.models.payments import Payment
 from storage.models.pipeline import InboxMessage, OutboxMessage
@@ -17,13 +17,12 @@ __all__ = [
     "CardDelivery",
     "CardInstance",
     "Client",
-    "CommissionLedger",
     "Contact",
     "Deal",
     "FollowUp",
     "Identity",
     "InboxMessage",
-    "IncentiveLedger",
+    "LedgerEntry",
     "Media",
     "OutboxMessage",
     "Payment",

@@ -174,6 +174,8 @@ class Task(Model):
     title = fields.CharField(max_length=300)
     due_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=12, default="open")  # open | done | cancelled
+    # When it was marked done (on-time rates compare it with due_at); NULL for older rows.
+    completed_at = fields.DatetimeField(null=True)
     reminded_at = fields.DatetimeField(null=True)
     escalation_level = fields.SmallIntField(default=0)
     source_id = fields.CharField(max_length=100, null=True, unique=True)
