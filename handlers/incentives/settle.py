@@ -120,7 +120,7 @@ async def settle(
                 )
             )
     names = {p.id: p.name for p in config.people}
-    for pay in await unsettled(db, sorted(names), month.end):
+    for pay in await unsettled(db, sorted(names), month):
         result = people.setdefault(
             pay.owner_id, PersonResult(pay.owner_id, names.get(pay.owner_id, pay.owner_id))
         )
