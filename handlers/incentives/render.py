@@ -14,6 +14,12 @@ ENTRY_CN = {"award": "奖项", "commission": "提成", "allowance": "证书津�
 
 
 def yuan(value: Decimal | float) -> str:
+    """Pay to the yuan (21,500元): people check their pay against their own sums."""
+    return f"{float(value):,.0f}元"
+
+
+def wan(value: Decimal | float) -> str:
+    """Contract values as people say them (30万元)."""
     return money(float(value))
 
 
@@ -32,7 +38,7 @@ def standing_text(s: Standing) -> tuple[str, str]:
     lines.append("**本月收入（截至现在）**")
     if s.paid:
         parts = [
-            f"{KIND_CN.get(g.kind, g.kind)}第{g.contract_year}年 {yuan(g.amount)}" for g in s.paid
+            f"{KIND_CN.get(g.kind, g.kind)}第{g.contract_year}年 {wan(g.amount)}" for g in s.paid
         ]
         lines.append(f"- 回款：{'，'.join(parts)}")
     lines.append(f"- 提成（含续费/增购 LTV 分红）：{yuan(s.commission)}")
@@ -46,7 +52,7 @@ def standing_text(s: Standing) -> tuple[str, str]:
     if not any(p.book for p in s.projection):
         lines.append("- 近一年没有回款记录，暂无可预测的续费。")
     for p in s.projection:
-        lines.append(f"- 第{p.offset}年：续费额约 {yuan(p.book)}，分红约 {yuan(p.dividend)}")
+        lines.append(f"- 第{p.offset}年：续费额约 {wan(p.book)}，分红约 {yuan(p.dividend)}")
     return title, "\n".join(lines)
 
 

@@ -78,6 +78,11 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     assert policy.may(who, "followup.log") == (who.role.value in LOGS_VISITS)
     assert policy.may(who, "admin.status") == (who.role is Role.admin)
     assert policy.may(who, "stats.view") == (who.role not in (Role.legal, Role.finance))
+    assert policy.may(who, "incentives.view") == (who.role not in (Role.legal, Role.finance))
+    assert policy.may(who, "incentives.team") == (
+        who.role in (Role.supervisor, Role.manager, Role.director, Role.admin)
+    )
+    assert policy.may(who, "payments.record") == (who.role in (Role.finance, Role.admin))
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None
