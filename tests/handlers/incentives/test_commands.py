@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.replies import Image, Markdown, Text, reply_text
+from bot.replies import Image, Markdown, Reply, Text, reply_text
 from storage.models import Payment
 from tests.handlers.incentives.world import NOW, seed_incentives_world
 from tests.support.crm import seed_world
@@ -29,7 +29,7 @@ async def bot(db_url: str, tmp_path: Path, aiohttp_client) -> AsyncIterator[Harn
     yield harness
 
 
-async def ask(bot: Harness, user: str, text: str, count: int = 1) -> list[object]:
+async def ask(bot: Harness, user: str, text: str, count: int = 1) -> list[Reply]:
     await bot.say(user, text)
     return [s.reply for s in await bot.next_sent(count)]
 
