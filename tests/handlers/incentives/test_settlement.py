@@ -164,3 +164,62 @@ async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
         await correct(original.id, Decimal("1"), " ", "ma.jun", SETTLE_AT)
     with pytest.raises(CorrectionError):
         await correct(99_999, Decimal("1"), "原因", "ma.jun", SETTLE_AT)
+
+
+async def test_each_rep_is_told_once(rt: Runtime) -> None:
+    from bot.clock import ManualClock
+    from bot.directory import Directory
+    from bot.pipeline.outbox import Outbox
+    from handlers.incentives.cli import notify
+    from storage.models import OutboxMessage
+
+    await seed_incentives_world()
+    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    outbox = Outbox(rt.db, ManualClock(SETTLE_AT))
+    wecom = {
+        "WECOM_ENABLED": "true",
+        "WECOM_CORP_ID": "ww0000000000000001",
+        "WECOM_AGENT_ID": "1000002",
+        "WECOM_SECRET": "s" * 20,
+        "WECOM_TOKEN": "t" * 10,
+        "WECOM_AES_KEY": "k" * 43,
+    }
+    directory = Directory(
+        make_config(rt.config.database.url, env=wecom)
+    )  # 周杰 and 吴芳: DingTalk only
+    await notify(outbox, directory, result, {"rep"})
+    await notify(outbox, directory, result, {"rep"})  # a second run queues nothing new
+    rows = await OutboxMessage.filter(dedupe_key__startswith="settle:").order_by("dedupe_key")
+    assert [(r.dedupe_key, r.recipient) for r in rows] == [
+        ("settle:2026-11:li.na", "LiNa"),
+        ("settle:2026-11:liu.yang", "LiuYang"),
+        ("settle:2026-11:zhang.wei", "ZhangWei"),
+    ]
+    zhang = next(r for r in rows if r.dedupe_key.endswith("zhang.wei"))
+    assert "2026年11月激励结算结果：" in zhang.payload
+    assert "协作之星奖：1,500元，积分 30" in zhang.payload
+    assert "合计 23,300元" in zhang.payload
+
+
+def test_the_cli_settles_the_last_closed_month(sqlite_url: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SALESBOT_DATABASE_URL": sqlite_url}
+    cmd = [
+        sys.executable,
+        "-m",
+        "bot",
+        "incentives",
+        "settle",
+        "--now",
+        "2026-12-01T02:00:00+08:00",
+    ]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    # an empty database: only the certificate allowances (张伟 1 × 300, 李娜 2 × 300)
+    assert first.stdout.startswith("2026年11月：写入 2 条，已存在 0 条；5 人，合计 900元\n")
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.startswith("2026年11月：写入 0 条，已存在 2 条；")
+    wrong = subprocess.run([*cmd, "--period", "2026-W48"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 1 and "--period 需要写成 2026-11" in wrong.stderr
