@@ -1,4 +1,5 @@
-"""``salesbot incentives settle --period 2026-11 [--dry-run] [--now ISO]``: the monthly settlement.
+"""``salesbot incentives settle --period 2026-11 [--dry-run] [--now ISO]``: the monthly settlement;
+``salesbot incentives correct --entry N --amount -1000 --reason … --by ID``: a correction entry.
 
 Until the scheduler runs it as a job, cron (or an operator) calls this on the 1st of the month.
 Each participant is told their result through the outbox (one message per person and month,
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, ManualClock, SystemClock
@@ -17,6 +19,7 @@ from bot.config.models import AppConfig
 from bot.directory import Directory
 from bot.pipeline.outbox import Outbox, OutgoingMessage
 from bot.replies import Text
+from handlers.incentives.ledger import CorrectionError, correct
 from handlers.incentives.render import settlement_message, settlement_summary
 from handlers.incentives.settle import SettlementResult, settle
 from handlers.shared.periods import Period, period_from_key, period_of, previous
@@ -87,7 +90,27 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     s.add_argument("--period", help="月份，如 2026-11（默认上个月）")
     s.add_argument("--dry-run", action="store_true", help="只显示将写入的内容")
     s.add_argument("--now", help="当作现在的时刻（ISO 格式，测试和补跑用）")
+    c = action.add_parser("correct", help="更正一条激励记录（追加一条更正，原记录不变）")
+    c.add_argument("--entry", type=int, required=True, help="被更正记录的编号")
+    c.add_argument("--amount", required=True, help="金额差额，如 -1000（收回）或 500（补发）")
+    c.add_argument("--points", type=int, default=0, help="积分差额")
+    c.add_argument("--reason", required=True, help="更正原因")
+    c.add_argument("--by", required=True, help="操作人的人员 id")
     return p
+
+
+async def run_correction(config: AppConfig, args: argparse.Namespace, now: datetime) -> str:
+    db = Database(config.database.url)
+    await db.open()
+    try:
+        entry = await correct(
+            args.entry, Decimal(args.amount), args.reason, args.by, now, points=args.points
+        )
+    except (CorrectionError, InvalidOperation) as exc:
+        raise SystemExit(str(exc) or "金额写法不对") from exc
+    finally:
+        await db.close()
+    return f"已追加更正记录 {entry.id}（更正 {args.entry}）：{args.amount} 元，积分 {args.points}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,8 +118,11 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_or_exit(_config_path(args))
     clock: Clock = SystemClock()
-    if args.now:
+    if getattr(args, "now", None):
         at = datetime.fromisoformat(args.now)
         clock = ManualClock(at if at.tzinfo else at.replace(tzinfo=UTC))
+    if args.action == "correct":
+        print(asyncio.run(run_correction(config, args, clock.now())))
+        return 0
     print(asyncio.run(run_settlement(config, args.period, clock, dry_run=args.dry_run)))
     return 0

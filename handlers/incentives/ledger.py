@@ -109,3 +109,30 @@ async def balance(person_id: str, period: str | None = None) -> Balance:
         q = q.filter(period=period)
     rows = await q.values_list("amount", "points")
     return Balance(sum((Decimal(str(a)) for a, _ in rows), Decimal(0)), sum(p for _, p in rows))
+
+
+REDEEM_CN = {"leave_day": "年假", "training": "培训"}
+
+
+async def redeem(
+    person_id: str, what: str, count: int, cost: int, by: str, now: datetime
+) -> LedgerEntry:
+    """Spend points on ``count`` days of leave or training courses (``cost`` points each, from
+    ``config.incentives.points``): a ``redemption`` entry with negative points. No shop: HR
+    grants the leave or course; the ledger only keeps the balance honest."""
+    if count < 1:
+        raise CorrectionError("兑换数量至少为 1")
+    need = cost * count
+    have = (await balance(person_id)).points
+    if need > have:
+        raise CorrectionError(f"积分不足：需要 {need}，现有 {have}")
+    return await LedgerEntry.create(
+        person_id=person_id,
+        kind="redemption",
+        period=now.strftime("%Y-%m"),
+        ref=what,
+        points=-need,
+        details={"what": REDEEM_CN.get(what, what), "count": count},
+        created_by=by,
+        created_at=now,
+    )

@@ -221,5 +221,35 @@ def test_the_cli_settles_the_last_closed_month(sqlite_url: str) -> None:
     assert first.stdout.startswith("2026年11月：写入 2 条，已存在 0 条；5 人，合计 900元\n")
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     assert second.stdout.startswith("2026年11月：写入 0 条，已存在 2 条；")
+    fix = [sys.executable, "-m", "bot", "incentives", "correct", "--entry", "1", "--amount", "-300"]
+    done = subprocess.run(
+        [*fix, "--reason", "证书已过期", "--by", "ma.jun"], env=env, capture_output=True, text=True
+    )
+    assert done.stdout == "已追加更正记录 3（更正 1）：-300 元，积分 0\n", done.stderr
     wrong = subprocess.run([*cmd, "--period", "2026-W48"], env=env, capture_output=True, text=True)
     assert wrong.returncode == 1 and "--period 需要写成 2026-11" in wrong.stderr
+
+
+async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
+    from handlers.incentives.ledger import redeem
+
+    await seed_incentives_world()
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    assert (await balance("zhang.wei")).points == 30  # 协作之星奖
+    with pytest.raises(CorrectionError, match="积分不足：需要 100，现有 30"):
+        await redeem(
+            "zhang.wei", "leave_day", 1, rt.config.incentives.points.leave_day, "hr", SETTLE_AT
+        )
+    await correct(
+        (await LedgerEntry.get(kind="award")).id,
+        Decimal(0),
+        "补发积分",
+        "ma.jun",
+        SETTLE_AT,
+        points=40,
+    )
+    spent = await redeem(
+        "zhang.wei", "training", 1, rt.config.incentives.points.training, "hr", SETTLE_AT
+    )
+    assert (spent.kind, spent.points) == ("redemption", -50)
+    assert (await balance("zhang.wei")).points == 20
