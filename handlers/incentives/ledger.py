@@ -62,6 +62,19 @@ async def write(entries: Sequence[PlannedEntry], now: datetime) -> list[PlannedE
     return new
 
 
+def award_key(award_id: str, person_id: str, judged: str) -> str:
+    return f"award:{award_id}:{person_id}:{judged}"
+
+
+async def settled_periods(award_id: str, person_id: str) -> set[str]:
+    """Periods the ledger already paid this award for (their keys: 2026-W47, 2026-11)."""
+    prefix = award_key(award_id, person_id, "")
+    keys = await LedgerEntry.filter(settlement_key__startswith=prefix).values_list(
+        "settlement_key", flat=True
+    )
+    return {str(k)[len(prefix) :] for k in keys}
+
+
 class CorrectionError(ValueError):
     """The correction cannot be made; the message is for users (Chinese)."""
 

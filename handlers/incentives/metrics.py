@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config.incentives import Award
 from bot.config.metrics import Metrics
-from handlers.incentives.rules import Measure
+from handlers.incentives.rules import Measure, history_length
 from handlers.incentives.tickets import avg_ticket_hours
-from handlers.shared.periods import Period
+from handlers.shared.periods import Period, shift
 from handlers.stats.queries import valid_leads
 from handlers.stats.sql import Filters, utc
 from storage.db import Database
@@ -79,3 +80,26 @@ async def measure(
     if award.metric == "avg_ticket_hours":
         return await avg_ticket_hours(db, person_id, period, hours)
     raise ValueError(f"unknown award metric {award.metric!r}")  # check-config reports it first
+
+
+async def history(
+    db: Database,
+    metrics: Metrics,
+    award: Award,
+    person_id: str,
+    judged: Period,
+    now: datetime,
+    hours: Hours,
+    tz: ZoneInfo,
+    cache: dict[str, Measure] | None = None,
+) -> list[Measure]:
+    """The measures ``rules.evaluate`` needs to judge ``judged``, oldest first; ``cache`` (keyed
+    by period) spares the periods two judged weeks share."""
+    memo = cache if cache is not None else {}
+    out: list[Measure] = []
+    for back in range(history_length(award) - 1, -1, -1):
+        period = shift(judged, -back, tz)
+        if period.key not in memo:
+            memo[period.key] = await measure(db, metrics, award, person_id, period, now, hours)
+        out.append(memo[period.key])
+    return out

@@ -1,14 +1,14 @@
 """Award and commission rules as plain functions over plain data (no database, no aiohttp).
 
 An award is judged per period from a ``Measure`` (the metric's value for that period). "Three weeks
-running" is a streak of met periods ending with the one judged; the award is paid once per full run
-(weeks 3, 6, 9 … of a streak), so a long streak is not paid every week after the third.
+running" is a run of met periods ending with the one judged; a run is paid once (weeks 3, 6, 9 …
+of a long streak), so a long streak is not paid every week after the third.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -53,6 +53,43 @@ def streak(history: Sequence[Measure], award: Award) -> int:
     return n
 
 
+def history_length(award: Award) -> int:
+    """Periods to measure for judging one: the run itself and the N-1 before it, which say
+    whether an earlier run was already paid (a run is paid once)."""
+    return 2 * award.consecutive_periods - 1
+
+
+def paid_periods(
+    award: Award, history: Sequence[Measure], settled: Collection[str] = ()
+) -> list[bool]:
+    """For each period of ``history`` (oldest first), whether the award is paid for it: the
+    period closes N met periods running, and none of the N-1 before it was paid. ``settled``
+    names periods the ledger already paid (reaching back before the window)."""
+    need = award.consecutive_periods
+    paid: list[bool] = []
+    for i, m in enumerate(history):
+        if m.period_key in settled:
+            paid.append(True)
+            continue
+        window = history[i - need + 1 : i + 1] if i >= need - 1 else []
+        paid.append(
+            bool(window)
+            and all(meets(w.value, award.threshold, award.comparison) for w in window)
+            and not any(paid[max(0, i - need + 1) : i])
+        )
+    return paid
+
+
+def since_paid(award: Award, history: Sequence[Measure], paid: Sequence[bool]) -> int:
+    """Met periods running at the end of ``history`` since the last paid one."""
+    n = 0
+    for m, was_paid in zip(reversed(history), reversed(paid), strict=True):
+        if was_paid or not meets(m.value, award.threshold, award.comparison):
+            break
+        n += 1
+    return n
+
+
 @dataclass(frozen=True)
 class AwardStatus:
     award: Award
@@ -63,34 +100,40 @@ class AwardStatus:
     missing: str  # what is still missing, for the rep (empty when earned)
 
 
-def evaluate(award: Award, history: Sequence[Measure]) -> AwardStatus:
-    """Judge the last period of ``history`` (oldest first; at least ``consecutive_periods`` long
-    for a streak to be visible)."""
+def evaluate(
+    award: Award, history: Sequence[Measure], settled: Collection[str] = ()
+) -> AwardStatus:
+    """Judge the last period of ``history`` (oldest first, ``history_length(award)`` long so an
+    earlier paid run is seen; ``settled``: period keys the ledger already paid)."""
     if not history:
         raise ValueError("history needs at least the judged period")
     current = history[-1]
     met = meets(current.value, award.threshold, award.comparison)
-    run = streak(history, award)
-    need = award.consecutive_periods
-    earned = run > 0 and run % need == 0
-    return AwardStatus(
-        award, current, met, run, earned, "" if earned else missing(award, current, run)
-    )
+    paid = paid_periods(award, history, settled)
+    earned = paid[-1]
+    text = ""
+    if not earned:
+        text = missing(award, current, since_paid(award, history[:-1], paid[:-1]))
+    return AwardStatus(award, current, met, streak(history, award), earned, text)
 
 
-def missing(award: Award, current: Measure, run: int) -> str:
-    """What stands between the rep and the award, in one Chinese sentence."""
+def missing(award: Award, current: Measure, before: int) -> str:
+    """What stands between the rep and the award, in one Chinese sentence; ``before`` counts the
+    met periods running just before the judged one (since the last paid run)."""
     this = THIS_PERIOD.get(award.period, "本期")
     word = PERIOD_WORDS.get(award.period, "期")
     parts: list[str] = []
-    if not meets(current.value, award.threshold, award.comparison):
+    met = meets(current.value, award.threshold, award.comparison)
+    if not met:
         parts.append(_gap(award, current, this))
     need = award.consecutive_periods
     if need > 1:
-        if run:
-            parts.append(f"已连续 {run} {word}达标，还需再保持 {need - run % need} {word}")
+        if met:
+            parts.append(f"已连续 {before + 1} {word}达标，还需再保持 {need - before - 1} {word}")
+        elif before + 1 == need:
+            parts.append(f"之前已连续 {before} {word}达标，{this}达标即可获奖")
         else:
-            parts.append(f"需连续 {need} {word}达标，目前连续 0 {word}")
+            parts.append(f"需连续 {need} {word}达标，之前已连续 {before} {word}")
     return "；".join(parts)
 
 

@@ -15,17 +15,24 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.config.models import AppConfig
-from handlers.incentives.ledger import PlannedEntry, existing_keys, write
-from handlers.incentives.metrics import measure
+from handlers.incentives.ledger import (
+    PlannedEntry,
+    award_key,
+    existing_keys,
+    settled_periods,
+    write,
+)
+from handlers.incentives.metrics import history
 from handlers.incentives.payments import unsettled
 from handlers.incentives.rules import (
+    Measure,
     allowance,
     commission,
     commission_rate,
     evaluate,
     judged_periods,
 )
-from handlers.shared.periods import Period, shift
+from handlers.shared.periods import Period
 from storage.db import Database
 
 Hours = Callable[[datetime, datetime], float]
@@ -61,17 +68,17 @@ async def plan_awards(
     tz = ZoneInfo(config.timezone)
     out: list[PlannedEntry] = []
     for award in config.incentives.awards:
+        settled = await settled_periods(award.id, pid)
+        cache: dict[str, Measure] = {}
         for judged in judged_periods(award, month, tz):
-            history = [
-                await measure(db, config.metrics, award, pid, shift(judged, -back, tz), now, hours)
-                for back in range(award.consecutive_periods - 1, -1, -1)
-            ]
-            status = evaluate(award, history)
+            measures = await history(db, config.metrics, award, pid, judged, now, hours, tz, cache)
+            status = evaluate(award, measures, settled)
             if not status.earned:
                 continue
+            settled.add(judged.key)  # a later week of this month sees this run as paid
             out.append(
                 PlannedEntry(
-                    key=f"award:{award.id}:{pid}:{judged.key}",
+                    key=award_key(award.id, pid, judged.key),
                     person_id=pid,
                     kind="award",
                     period=month.key,

@@ -10,8 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.config.models import AppConfig
-from handlers.incentives.ledger import Balance, balance
-from handlers.incentives.metrics import measure
+from handlers.incentives.ledger import Balance, balance, settled_periods
+from handlers.incentives.metrics import history
 from handlers.incentives.payments import (
     PaidGroup,
     book,
@@ -20,7 +20,7 @@ from handlers.incentives.payments import (
     paid_in,
 )
 from handlers.incentives.rules import AwardStatus, ProjectedYear, allowance, evaluate, project
-from handlers.shared.periods import Period, period_of, shift
+from handlers.shared.periods import Period, period_of
 from storage.db import Database
 
 Hours = Callable[[datetime, datetime], float]
@@ -53,13 +53,8 @@ async def standing(
     statuses: list[AwardStatus] = []
     for award in inc.awards:
         current = period_of(award.period, now, tz)  # type: ignore[arg-type]
-        history = [
-            await measure(
-                db, config.metrics, award, person_id, shift(current, -back, tz), now, hours
-            )
-            for back in range(award.consecutive_periods - 1, -1, -1)
-        ]
-        statuses.append(evaluate(award, history))
+        measures = await history(db, config.metrics, award, person_id, current, now, hours, tz)
+        statuses.append(evaluate(award, measures, await settled_periods(award.id, person_id)))
     month = period_of("month", now, tz)
     paid = await paid_in(db, person_id, month)
     c = inc.commission

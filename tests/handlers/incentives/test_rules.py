@@ -17,6 +17,7 @@ from handlers.incentives.rules import (
     commission_rate,
     evaluate,
     judged_periods,
+    paid_periods,
     progress,
     project,
     renewal_rate,
@@ -51,16 +52,16 @@ def m(value: float | None, done: int = 0, total: int = 0, pending: int = 0) -> M
 @pytest.mark.parametrize(
     ("value", "earned", "missing"),
     [
-        (14, False, "本月还差 1 个（当前 14/15）"),
+        (14, False, "还差 1 个（当前 14/15）"),
         (15, True, ""),
         (16, True, ""),
-        (0, False, "本月还差 15 个（当前 0/15）"),
+        (0, False, "还差 15 个（当前 0/15）"),
     ],
 )
 def test_contacts_award_at_and_around_15(value: int, earned: bool, missing: str) -> None:
     status = evaluate(CONTACTS, [m(value)])
     assert status.earned is earned
-    assert status.missing == missing.replace("本月还差", "还差")
+    assert status.missing == missing
 
 
 @pytest.mark.parametrize(
@@ -98,11 +99,31 @@ def test_process_award_needs_three_weeks_running(
     assert (status.earned, status.streak) == (earned, streak)
 
 
+def week(n: int, value: float | None = 1.0) -> Measure:
+    return Measure(f"2026-W{n:02d}", value, 2 if value else 0, 2 if value is not None else 0)
+
+
+def test_a_run_is_paid_once_even_across_settlements() -> None:
+    five = [week(n) for n in range(44, 49)]
+    assert paid_periods(PROCESS, five) == [False, False, True, False, False]
+    assert evaluate(PROCESS, five).missing == "已连续 2 周达标，还需再保持 1 周"
+    # the window holds 2N-1 weeks; a run the ledger paid before it still counts as paid
+    assert not evaluate(PROCESS, five[2:], settled={"2026-W46"}).earned
+    assert evaluate(PROCESS, five[2:]).earned  # without the ledger it would pay again
+    assert paid_periods(PROCESS, [week(44), week(45, 0.5), *five[2:]]) == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
 def test_process_missing_says_what_is_left() -> None:
     status = evaluate(PROCESS, [FULL, FULL, m(0.5, 1, 2, pending=1)])
     assert (
         status.missing
-        == "本周计划 2 个方案演示，按时完成 1 个，还有 1 个待按时完成；需连续 3 周达标，目前连续 0 周"
+        == "本周计划 2 个方案演示，按时完成 1 个，还有 1 个待按时完成；之前已连续 2 周达标，本周达标即可获奖"
     )
     late = evaluate(PROCESS, [MISS, FULL, m(0.5, 1, 2)])
     assert late.missing.startswith("本周计划 2 个方案演示，按时完成 1 个，1 个已逾期")
