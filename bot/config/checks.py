@@ -3,15 +3,13 @@
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
+from bot.config.approval_checks import approval_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
 from bot.config.models import AppConfig
 from bot.config.org import Person, Role
 
 Loc = tuple[str | int, ...]
-
-# Approver references in routes: a role resolved relative to the requester, or a person id.
-ROUTE_ROLES = {"supervisor", "director", "manager", "legal", "finance", "admin"}
 
 
 def _unique(items: list[str], loc_of: list[Loc], what: str) -> Iterator[tuple[Loc, str]]:
@@ -69,23 +67,7 @@ def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
     if kinds[StageKind.open] == 0:
         yield ("funnel", "stages"), "needs at least one open stage"
 
-    for tid, template in cfg.approvals.items():
-        last = len(template.route) - 1
-        previous = 0.0
-        for i, rule in enumerate(template.route):
-            loc: Loc = ("approvals", tid, "route", i)
-            if rule.max_amount is None and i != last:
-                yield (*loc, "max_amount"), "only the last rule may leave max_amount open"
-            if rule.max_amount is not None:
-                if rule.max_amount <= previous:
-                    yield (*loc, "max_amount"), "must be larger than the rule before"
-                previous = rule.max_amount
-            for j, ref in enumerate(rule.approvers):
-                if ref not in ROUTE_ROLES and ref not in person_ids:
-                    yield (
-                        (*loc, "approvers", j),
-                        f"unknown approver '{ref}' (a role or a person id)",
-                    )
+    yield from approval_problems(cfg)
 
     seen_paths: dict[str, Loc] = {}
     for i, wecom in enumerate(cfg.channels.wecom):

@@ -43,13 +43,12 @@ def test_example_config_is_valid_and_complete() -> None:
 
 
 def test_wrong_types_and_unknown_keys_are_reported_with_their_lines() -> None:
-    text = EXAMPLE.replace(
-        "{max_amount: 500000, approvers: [supervisor, manager]}",
-        "{max_amount: lots, approvers: [supervisor, manager]}",
-    ).replace("  workers: 4 ", "  wrokers: 4 ")
+    text = EXAMPLE.replace("    sla_hours: 4\n", "    sla_hours: lots\n").replace(
+        "  workers: 4 ", "  wrokers: 4 "
+    )
     assert problems_of(text) == [
         f"pipeline.wrokers: unknown key (check the spelling) (line {line_of(text, 'wrokers')})",
-        f"approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})",
+        f"approvals.support.sla_hours: expected a number (line {line_of(text, 'sla_hours: lots')})",
     ]
 
 
@@ -63,17 +62,43 @@ def test_cross_references_are_checked() -> None:
             "{id: east-2, name: 华东二组, region: north,",
         )
         .replace(
-            "{max_amount: 500000, approvers: [supervisor, manager]}",
-            "{max_amount: 50000, approvers: [supervisor, bogus]}",
+            '{when: "amount < 500000", chain: [supervisor, manager]}',
+            '{when: "amout < 500000", chain: [supervisor, bogus]}',
         )
     )
     got = problems_of(text)
-    quote_line = line_of(text, "approvers: [supervisor, bogus]")
+    quote_line = line_of(text, "chain: [supervisor, bogus]")
     assert got == [
         f"teams[1].region: unknown region 'north' (line {line_of(text, 'region: north')})",
         f"people[7].supervisor: unknown person 'nobody' (line {line_of(text, 'supervisor: nobody')})",
-        f"approvals.quote.route[1].max_amount: must be larger than the rule before (line {quote_line})",
-        f"approvals.quote.route[1].approvers[1]: unknown approver 'bogus' (a role or a person id) (line {quote_line})",
+        f"approvals.quote.route[1].when: 条件 'amout < 500000' 用到的字段 'amout' 不在模板字段中 (line {quote_line})",
+        f"approvals.quote.route[1].chain[1]: unknown approver 'bogus' (a role or a person id) (line {quote_line})",
+    ]
+
+
+def test_a_route_rung_nobody_fills_is_a_problem() -> None:
+    text = EXAMPLE.replace(
+        "{chain: [supervisor, manager, director]}", "{chain: [supervisor, supervisor+3]}"
+    )
+    line = line_of(text, "supervisor+3")
+    assert problems_of(text) == [
+        f"approvals.quote.route[2].chain[1]: 张伟（zhang.wei）的申请在这一级找不到审批人："
+        f"审批链第 2 级「直属上级往上第 3 级」找不到审批人，无法提交。请联系管理员检查组织架构。 (line {line})"
+    ]
+
+
+def test_unreadable_condition_and_bad_delegation_are_reported() -> None:
+    text = EXAMPLE.replace('when: "amount < 100000"', 'when: "amount about 10"', 1).replace(
+        "delegations: []", "delegations:\n  - {from: zhao.lei, to: nobody, until: 2026-12-05}"
+    )
+    got = [p.split(" (line")[0] for p in problems_of(text)]
+    assert got == [
+        "approvals.quote.route[0].when: cannot read condition 'amount about 10'"
+        " (write e.g. 'amount < 100000' or 'special_terms')",
+    ]
+    fixed = text.replace('when: "amount about 10"', 'when: "amount < 10万"')
+    assert [p.split(" (line")[0] for p in problems_of(fixed)] == [
+        "delegations[0].to: unknown person 'nobody'"
     ]
 
 
@@ -135,10 +160,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert "配置正确" in ok.stdout
     bad = tmp_path / "bad.yaml"
-    text = EXAMPLE.replace(
-        "{max_amount: 500000, approvers: [supervisor, manager]}",
-        "{max_amount: lots, approvers: [supervisor, manager]}",
-    )
+    text = EXAMPLE.replace("    sla_hours: 4\n", "    sla_hours: lots\n")
     bad.write_text(text, encoding="utf-8")
     res = subprocess.run(
         [sys.executable, "-m", "bot", "check-config", str(bad)],
@@ -148,7 +170,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     )
     assert res.returncode == 1
     assert (
-        f"  approvals.quote.route[1].max_amount: expected a number (line {line_of(text, 'max_amount: lots')})"
+        f"  approvals.support.sla_hours: expected a number (line {line_of(text, 'sla_hours: lots')})"
         in res.stderr.splitlines()
     )
 
