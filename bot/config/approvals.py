@@ -144,3 +144,7 @@ class Delegation(Frozen):
     to: str
     since: date | None = None
     until: date
+
+    @classmethod
+    def of(cls, giver: str, to: str, until: date, since: date | None = None) -> Delegation:
+        return cls.model_validate({"from": giver, "to": to, "until": until, "since": since})

@@ -156,8 +156,8 @@ def test_no_matching_rule_is_an_error() -> None:
 
 
 AWAY = (
-    Delegation(from_="zhao.lei", to="sun.mei", since=date(2026, 12, 1), until=date(2026, 12, 5)),
-    Delegation(from_="sun.mei", to="wang.li", until=date(2026, 12, 3)),
+    Delegation.of("zhao.lei", "sun.mei", date(2026, 12, 5), date(2026, 12, 1)),
+    Delegation.of("sun.mei", "wang.li", date(2026, 12, 3)),
 )
 
 
@@ -170,7 +170,7 @@ def test_delegate_may_act_only_within_the_dates() -> None:
 def test_delegation_follows_a_delegate_who_is_away_too() -> None:
     assert delegates_of("zhao.lei", AWAY, date(2026, 12, 2)) == ("sun.mei", "wang.li")
     assert delegates_of("zhao.lei", AWAY, date(2026, 12, 4)) == ("sun.mei",)
-    looped = (*AWAY, Delegation(from_="wang.li", to="zhao.lei", until=date(2026, 12, 31)))
+    looped = (*AWAY, Delegation.of("wang.li", "zhao.lei", date(2026, 12, 31)))
     assert delegates_of("zhao.lei", looped, date(2026, 12, 2)) == ("sun.mei", "wang.li")
 
 
