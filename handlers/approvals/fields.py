@@ -49,7 +49,7 @@ def _num(value: float) -> str:
 def _shown(value: float, f: TemplateField) -> str:
     if f.type is FieldType.percent:
         return f"{_num(value)}%"
-    if value >= 10_000 and value % 100 == 0:
+    if abs(value) >= 10_000 and value % 100 == 0:
         return f"{_num(value / 10_000)}万元"
     return f"{_num(value)}元"
 

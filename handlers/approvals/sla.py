@@ -7,7 +7,7 @@ typed against a Protocol and tested with a calendar of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -34,3 +34,13 @@ def deadlines(start: datetime, hours: float, cal: WorkingHours) -> Deadlines:
 def elapsed_hours(start: datetime, end: datetime, cal: WorkingHours) -> float:
     """Working hours a step waited: what stats and the 协作之星奖 count."""
     return round(cal.working_hours_between(start, end), 4)
+
+
+class WallClockHours:
+    """Every hour counts: the stand-in until the shared working calendar is wired in."""
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        return start + timedelta(hours=hours)
+
+    def working_hours_between(self, a: datetime, b: datetime) -> float:
+        return max((b - a).total_seconds(), 0.0) / 3600

@@ -24,10 +24,12 @@ def _arabic(text: str) -> str:
 def read_amount(text: str) -> float | None:
     """Yuan from ``30万``, ``30.5万``, ``300000``, ``三十万元``; None when it is not money."""
     raw = text.strip().replace(",", "").replace("，", "")
+    sign = -1.0 if raw[:1] in ("-", "负") else 1.0  # kept, so "must be > 0" can say so
+    raw = raw.lstrip("-负")
     if _NUMBER.match(raw):
-        return float(raw)
+        return sign * float(raw)
     found = find_amounts(raw)
-    return found[0].value if found else None
+    return sign * found[0].value if found else None
 
 
 def read_percent(text: str) -> float | None:

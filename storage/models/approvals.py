@@ -24,9 +24,11 @@ class Approval(Model):
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="approvals", null=True, on_delete=fields.SET_NULL
     )
+    client_id: int | None
     deal: fields.ForeignKeyNullableRelation[Deal] = fields.ForeignKeyField(
         "models.Deal", related_name="approvals", null=True, on_delete=fields.SET_NULL
     )
+    deal_id: int | None
     title = fields.CharField(max_length=200)
     amount = fields.DecimalField(max_digits=16, decimal_places=2, null=True)
     form: dict[str, Any] = fields.JSONField(default=dict)
