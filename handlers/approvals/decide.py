@@ -99,6 +99,7 @@ async def decide(
             status=new_status.value,
             current_step=seq + 1 if advancing else seq,
             version=approval.version + 1,
+            reason_asked_by=None,
             decided_at=None if advancing else now,
             sla_due_at=due.due_at if due else None,
             sla_remind_at=due.remind_at if due else None,

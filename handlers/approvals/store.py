@@ -272,3 +272,19 @@ async def delegations(configured: Sequence[Delegation], day: date) -> list[Deleg
         *configured,
         *(Delegation.of(r.from_id, r.to_id, r.until, r.since) for r in rows),
     ]
+
+
+async def ask_reason(approval_id: int, person_id: str, seq: int) -> bool:
+    """驳回 tapped without a reason: remember who owes one (their next text is it)."""
+    count = await Approval.filter(
+        id=approval_id, status=Status.pending.value, current_step=seq
+    ).update(reason_asked_by=person_id)
+    return count == 1
+
+
+async def reason_owed_by(person_id: str) -> Approval | None:
+    return (
+        await Approval.filter(reason_asked_by=person_id, status=Status.pending.value)
+        .order_by("-id")
+        .first()
+    )

@@ -39,6 +39,8 @@ class Approval(Model):
     route_rule = fields.SmallIntField(null=True)  # which route rule applied
     version = fields.IntField(default=1)  # bumped by every change: cards drawn earlier are stale
     platform = fields.CharField(max_length=20, null=True)  # where it was submitted
+    # An approver tapped 驳回 without a reason: their next text message is the reason.
+    reason_asked_by = fields.CharField(max_length=64, null=True, db_index=True)
     sla_due_at = fields.DatetimeField(null=True)  # the current step's limit (escalation)
     sla_remind_at = fields.DatetimeField(null=True)  # the current step's half time (reminder)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -19,10 +19,12 @@ from handlers.approvals.routing import RoutePlan, Step, route
 from handlers.approvals.store import (
     NewRequest,
     add_delegation,
+    ask_reason,
     attach,
     attachment_names,
     delegations,
     open_draft,
+    reason_owed_by,
     save_draft,
     submit,
     withdraw,
@@ -313,3 +315,14 @@ async def test_what_waits_for_me_and_where_mine_stand(db: Database) -> None:
         (big, ("wang.li",), 2),
         (small, ("zhao.lei",), 1),
     ]
+
+
+async def test_a_reason_asked_for_is_owed_until_the_step_is_decided(db: Database) -> None:
+    aid = await submitted(db, quote(200_000))
+    assert not await ask_reason(aid, "zhao.lei", 2)  # not the current step
+    assert await ask_reason(aid, "zhao.lei", 1)
+    owed = await reason_owed_by("zhao.lei")
+    assert owed is not None and owed.id == aid
+    assert await reason_owed_by("wang.li") is None
+    await tap(db, aid, 1, "zhao.lei", approve=False, comment="资料不全")
+    assert await reason_owed_by("zhao.lei") is None
