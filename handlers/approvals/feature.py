@@ -1,0 +1,43 @@
+"""The approvals feature as one unit: its router, permissions and services (see bot.feature).
+
+Kept apart from ``handlers/approvals/__init__.py`` so the pure rules (which config checks
+import) never pull in the pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.config.org import Role
+from bot.feature import Feature, permission
+from handlers.approvals.router import SUBMIT, VIEW, router
+from handlers.shared.access import ALL_ROLES
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+
+def services(rt: Runtime) -> list[object]:
+    from handlers.approvals.desk import ApprovalDesk
+    from handlers.approvals.service import ApprovalService
+    from handlers.shared.workcal import WorkCalendar
+
+    calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone))
+    service = ApprovalService(rt.config, rt.db, rt.clock, calendar)
+    return [service, ApprovalDesk(service, rt.cards, rt.directory)]
+
+
+FEATURE = Feature(
+    "approvals",
+    router,
+    permissions=(
+        permission(
+            SUBMIT,
+            (Role.rep, Role.supervisor, Role.manager, Role.director, Role.admin),
+            "发起审批",
+        ),
+        permission(VIEW, ALL_ROLES, "查看审批"),
+    ),
+    services=services,
+)
