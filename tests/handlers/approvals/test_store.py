@@ -14,7 +14,7 @@ from bot.config import load_config
 from bot.config.approvals import Delegation
 from bot.orgsync import sync_org
 from handlers.approvals.decide import Decision, Outcome, decide
-from handlers.approvals.queries import requests_of, waiting_for
+from handlers.approvals.queries import Turnaround, requests_of, turnaround, waiting_for
 from handlers.approvals.routing import RoutePlan, Step, route
 from handlers.approvals.store import (
     NewRequest,
@@ -326,3 +326,13 @@ async def test_a_reason_asked_for_is_owed_until_the_step_is_decided(db: Database
     assert await reason_owed_by("wang.li") is None
     await tap(db, aid, 1, "zhao.lei", approve=False, comment="资料不全")
     assert await reason_owed_by("zhao.lei") is None
+
+
+async def test_turnaround_averages_working_hours_per_decider(db: Database) -> None:
+    first = await submitted(db, quote(50_000))
+    second = await submitted(db, quote(60_000))
+    await tap(db, first, 1, "zhao.lei", at=MON_10 + timedelta(hours=1))
+    await tap(db, second, 1, "zhao.lei", at=MON_10 + timedelta(hours=3), approve=False)
+    got = await turnaround(MON_10, MON_10 + timedelta(days=1))
+    assert got == [Turnaround("zhao.lei", 2, 2.0)]
+    assert await turnaround(MON_10 + timedelta(days=1), MON_10 + timedelta(days=2)) == []
