@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -13,18 +14,20 @@ from bot.channels.registry import build_channels
 from bot.clock import Clock, SystemClock
 from bot.config.models import AppConfig
 from bot.directory import Directory
+from bot.feature import Feature, StartupError
 from bot.media import MediaFetcher
 from bot.metrics import Metrics
 from bot.orgsync import sync_org
 from bot.pipeline.dispatcher import Dispatcher
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.outbox import Outbox
-from bot.pipeline.router import Router
+from bot.pipeline.router import Router, built_in
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.worker import InboxWorkers
 from bot.services import Services
 from bot.web import ops_routes
 from cards.store import CardStore
+from handlers.shared.access import AccessPolicy
 from storage.db import Database, redact_url
 from storage.migrate import pending_migrations
 
@@ -50,6 +53,7 @@ class Runtime:
     channels: list[Channel]
     workers: InboxWorkers
     sender: OutboxSender
+    policy: AccessPolicy
     ready: bool = False
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
@@ -65,35 +69,56 @@ class Runtime:
 RUNTIME = web.AppKey("runtime", Runtime)
 
 
-def default_routers() -> list[Router]:
-    """Feature routers in the order they are consulted (commands are matched before any)."""
-    from handlers import brief
-    from handlers import help as help_handlers
-    from handlers.followup import router as followup
+def default_features() -> list[Feature]:
+    from handlers.features import features
 
-    return [help_handlers.router, brief.router, followup.router]
+    return features()
 
 
-def add_feature_services(rt: Runtime) -> None:
-    """The services feature handlers ask for by type; opened lazily, closed with the app."""
-    from handlers.followup.catalog import CatalogService
-    from handlers.followup.flow import FollowupFlow
-    from handlers.followup.voice import VoiceNotes
-    from nlp.asr.service import AsrService
+def add_shared_services(rt: Runtime) -> None:
+    """What every feature may use: media, the client catalogue, the policy, intents, taps."""
+    from handlers.shared.catalog import CatalogService
+    from handlers.shared.intents import IntentService
+    from handlers.shared.taps import SharedTapStep
+    from handlers.shared.workcal import WorkCalendar
     from storage.media import MediaStore
 
-    media = MediaStore(rt.config.database.media_dir)
     catalogs = CatalogService(rt.config, rt.db)
-    voice = VoiceNotes(AsrService(rt.config.asr), media)
-    flow = FollowupFlow(rt.config, rt.db, rt.cards, catalogs, rt.clock)
-    for service in (media, catalogs, voice, MediaFetcher(rt.channels), flow):
+    intents = IntentService(rt.config, catalogs)
+    calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone), warn=log.warning)
+    shared = (
+        calendar,
+        MediaStore(rt.config.database.media_dir),
+        MediaFetcher(rt.channels),
+        catalogs,
+        rt.policy,
+        intents,
+        SharedTapStep(rt.db, rt.cards, rt.policy, rt.clock),
+    )
+    for service in shared:
         rt.services.add(service)
+    rt.dispatcher.taps = rt.services.get(SharedTapStep)
+    rt.dispatcher.intents = intents
 
-    async def close_features(_: Runtime) -> None:
-        await voice.close()
-        await flow.close()
+    async def close_shared(_: Runtime) -> None:
+        await intents.close()
 
-    rt.on_stop.append(close_features)
+    rt.on_stop.append(close_shared)
+
+
+def check_handlers(dispatcher: Dispatcher, services: Services) -> None:
+    """Fail at startup, not at a user's first message, when a handler asks for a missing service."""
+    problems = [
+        f"{h.name} needs {getattr(kind, '__name__', kind)} (parameter '{name}')"
+        for h in dispatcher.handlers()
+        for name, kind in h.params
+        if not built_in(kind) and kind not in services
+    ]
+    if problems:
+        raise StartupError(
+            "启动失败：有处理函数需要的服务没有任何功能提供（在 handlers/features.py 注册）：\n  "
+            + "\n  ".join(problems)
+        )
 
 
 def build_runtime(
@@ -101,6 +126,7 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     routers: Sequence[Router] | None = None,
+    features: Sequence[Feature] | None = None,
     extra_channels: Callable[[ChannelDeps], Sequence[Channel]] | None = None,
 ) -> Runtime:
     clock = clock or SystemClock()
@@ -110,7 +136,18 @@ def build_runtime(
     inbox = Inbox(db, clock, metrics)
     cards = CardStore(clock)
     directory = Directory(config)
-    dispatcher = Dispatcher(routers if routers is not None else default_routers())
+    if features is None:
+        features = (
+            [Feature(r.name, r) for r in routers] if routers is not None else default_features()
+        )
+    policy = AccessPolicy(config, directory)
+    for feature in features:
+        for p in feature.permissions:
+            policy.allow(p.action, p.roles, p.label)
+    try:
+        dispatcher = Dispatcher([f.router for f in features], gate=policy)
+    except ValueError as exc:
+        raise StartupError(f"启动失败：{exc}") from exc
     deps = ChannelDeps(
         inbox,
         cards,
@@ -160,8 +197,14 @@ def build_runtime(
         channels,
         workers,
         sender,
+        policy,
     )
-    add_feature_services(rt)
+    add_shared_services(rt)
+    for feature in features:
+        if feature.services is not None:
+            for service in feature.services(rt):
+                rt.services.add(service)
+    check_handlers(dispatcher, rt.services)
     return rt
 
 

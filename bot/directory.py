@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.config.models import AppConfig
-from bot.config.org import MANAGING_ROLES, Person, Role
+from bot.config.org import Person
 from bot.pipeline.outbox import Address
 
 
@@ -70,12 +70,3 @@ class Directory:
     def reports(self, manager: Person) -> list[Person]:
         """Everyone whose chain includes ``manager`` (directors see all when they top the chain)."""
         return [p for p in self._people.values() if manager in self.chain(p)]
-
-    def visible_owner_ids(self, person: Person) -> set[str]:
-        """Whose clients and deals ``person`` may see: their own, plus their reports'."""
-        if person.role in (Role.director, Role.admin):
-            return set(self._people)
-        ids = {person.id}
-        if person.role in MANAGING_ROLES:
-            ids |= {p.id for p in self.reports(person)}
-        return ids

@@ -9,13 +9,15 @@ from bot.clock import Clock
 from bot.config.models import AppConfig
 from bot.config.org import Person
 from bot.directory import Directory
+from bot.feature import Feature, permission
 from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
-from bot.pipeline.router import Router
+from bot.pipeline.router import SKIP, Router
 from bot.replies import Markdown, Text
-from handlers.followup.card import money, when
-from handlers.followup.catalog import CatalogService
-from handlers.followup.save import END_OF_DAY
+from handlers.shared.access import ALL_ROLES, CLIENT_NOT_VISIBLE, AccessPolicy
+from handlers.shared.catalog import CatalogService
+from handlers.shared.crm import deadline_text, find_client, money, when
+from nlp.intent import IntentGuess, Topic
 from storage.models import Approval, Client, Contact, Deal, FollowUp, Task
 
 router = Router("brief")
@@ -29,11 +31,6 @@ TALKING_POINTS = {
     "输单": "了解输单原因，保持联系，留意续约或二期机会",
 }
 SILENCE_DAYS = 7
-
-
-def deadline_text(local: datetime) -> str:
-    """A day's deadline (saved as the end of that working day) reads as the day alone."""
-    return local.date().isoformat() if local.time() == END_OF_DAY else local.isoformat()
 
 
 def _ago(now: datetime, then: datetime) -> int:
@@ -124,33 +121,72 @@ async def build_brief(
     return "\n".join(lines)
 
 
+VIEW = "brief.view"
+
+
 @router.command(
-    "简报", "brief", summary="查看客户简报，例如 /简报 华东机械", usage="/简报 客户名", group="客户"
+    "简报",
+    "brief",
+    summary="查看客户简报，例如 /简报 华东机械",
+    usage="/简报 客户名",
+    permission=VIEW,
+    group="客户",
 )
 async def brief_command(
-    ctx: Context, person: Person, command: CommandInvocation, catalogs: CatalogService, clock: Clock
+    ctx: Context,
+    person: Person,
+    command: CommandInvocation,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+    clock: Clock,
 ) -> None:
     query = command.args.strip()
     if not query:
         ctx.reply(Text("请在命令后写上客户名称，例如：/简报 华东机械"))
         return
-    visible = ctx.directory.visible_owner_ids(person)
-    catalog = await catalogs.get()
-    matches = [
-        m
-        for m in catalog.client_index.find(query, rep_id=person.id, limit=50)
-        if m.client_id is not None
-        and (ref := catalog.client_index.get(m.client_id)) is not None
-        and ref.owner_id in visible
-    ]
-    if not matches:
-        ctx.reply(Text(f"没有找到你可以查看的客户“{query}”。请检查名称，或发送 /帮助。"))
+    await answer_brief(ctx, person, query, catalogs, policy, clock)
+
+
+@router.request(Topic.brief)
+async def brief_request(
+    ctx: Context,
+    person: Person,
+    intent: IntentGuess,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+    clock: Clock,
+) -> object:
+    """ "帮我查下恒达科技": the same brief as /简报 恒达科技."""
+    if not intent.subject or policy.refuse(person, VIEW) is not None:
+        return SKIP
+    await answer_brief(ctx, person, intent.subject, catalogs, policy, clock)
+    return None
+
+
+async def answer_brief(
+    ctx: Context,
+    person: Person,
+    query: str,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+    clock: Clock,
+) -> None:
+    found = await find_client(query, person, catalogs=catalogs, policy=policy)
+    if found.ambiguous:
+        names = "、".join(found.candidates)
+        example = found.candidates[0]
+        ctx.reply(Text(f"找到多个客户：{names}。请写完整一些，例如 /简报 {example}"))
         return
-    best = matches[0]
-    if len(matches) > 1 and matches[1].score >= best.score - 0.02:
-        names = "、".join(m.name or "" for m in matches[:5])
-        ctx.reply(Text(f"找到多个客户：{names}。请写完整一些，例如 /简报 {matches[0].name}"))
+    if found.client is None:
+        ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
         return
-    client = await Client.get(id=int(best.client_id or 0))
+    client = found.client
     text = await build_brief(client, config=ctx.config, directory=ctx.directory, now=clock.now())
     ctx.reply(Markdown(f"{client.name} 客户简报", text))
+
+
+FEATURE = Feature(
+    "brief",
+    router,
+    permissions=(permission(VIEW, ALL_ROLES, "查看客户简报"),),
+)

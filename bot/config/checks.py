@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from bot.config.approval_checks import approval_problems
+from bot.config.calendar import calendar_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
 from bot.config.models import AppConfig
@@ -68,6 +69,8 @@ def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
         yield ("funnel", "stages"), "needs at least one open stage"
 
     yield from approval_problems(cfg)
+
+    yield from calendar_problems(cfg.calendar)
 
     seen_paths: dict[str, Loc] = {}
     for i, wecom in enumerate(cfg.channels.wecom):

@@ -149,7 +149,7 @@ def load_config_text(
     try:
         raw = yaml.safe_load(text)
         root = yaml.compose(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date like 2027-02-30
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(

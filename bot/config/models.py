@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr
 
 from bot.config.approvals import ApprovalTemplate, Delegation
 from bot.config.base import Frozen
+from bot.config.calendar import CalendarSettings
 from bot.config.channels import Channels
 from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
@@ -59,6 +60,7 @@ class AppConfig(Frozen):
     delegations: tuple[Delegation, ...] = ()
     incentives: Incentives = Incentives()
     schedules: Schedules = Schedules()
+    calendar: CalendarSettings = CalendarSettings()
     channels: Channels = Channels()
     asr: AsrSettings = Field(default_factory=AsrSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)

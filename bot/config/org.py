@@ -29,11 +29,6 @@ ROLE_LABELS: dict[Role, str] = {
     Role.admin: "管理员",
 }
 
-# Roles that manage people and therefore see their teams' numbers and clients.
-MANAGING_ROLES: frozenset[Role] = frozenset(
-    {Role.supervisor, Role.manager, Role.director, Role.admin}
-)
-
 
 class Region(Frozen):
     id: str = Field(pattern=ID_PATTERN)

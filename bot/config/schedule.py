@@ -23,7 +23,6 @@ class QuietHours(Frozen):
 
 class Schedules(Frozen):
     timezone: str = "Asia/Shanghai"
-    working_calendar: str = Field(default="cn", pattern=r"^(cn|none)$")
     quiet_hours: QuietHours = QuietHours()
     first_followup_hours: float = Field(default=24, gt=0)
     daily_digest: str = "08:30"

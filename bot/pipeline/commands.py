@@ -19,6 +19,7 @@ class CommandSpec:
     usage: str = ""
     roles: frozenset[Role] | None = None  # None: anyone in the organisation
     group: str = "通用"
+    permission: str | None = None  # an action of the access policy (handlers/shared/access.py)
 
     def allowed(self, role: Role | None) -> bool:
         return self.roles is None or (role is not None and role in self.roles)

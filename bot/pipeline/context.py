@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from bot.config.models import AppConfig
 from bot.config.org import Person
@@ -12,6 +13,10 @@ from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.outbox import Address, Outbox, OutgoingMessage
 from bot.replies import Reply
 from bot.services import Services
+from nlp.intent import IntentGuess
+
+if TYPE_CHECKING:
+    from bot.pipeline.taps import Tap
 
 
 @dataclass
@@ -24,6 +29,8 @@ class Context:
     inbox_id: int
     person: Person | None = None
     command: CommandInvocation | None = None
+    intent: IntentGuess | None = None  # what a text is: a visit note, a request, chit-chat
+    tap: Tap[Any] | None = None  # set by the shared tap step for the handler it runs
     pending: list[OutgoingMessage] = field(default_factory=list)
     _seq: int = 0
 

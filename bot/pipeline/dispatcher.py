@@ -1,37 +1,91 @@
-"""Route one event to the first handler that wants it."""
+"""Route one event to the feature that wants it, in stages.
+
+1. a slash command → its handler, after the access policy agreed;
+2. a card tap → the shared tap step (load, refuse closed/stale, authorise, apply, save, audit);
+3. ordinary handlers, in feature order (a handler may decline with ``SKIP``);
+4. a text that reads as a request ("华东本月漏斗怎么样") → the feature claiming its topic, or a
+   clear "not available yet" — never a visit-note draft;
+5. explicit fallbacks (the follow-up feature: a text or voice note is a visit note);
+6. a helpful default reply.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
-from bot.config.org import ROLE_LABELS
+from bot.config.org import Person
 from bot.events import CardActionEvent, TextEvent
-from bot.pipeline.commands import CommandInvocation, CommandTable
+from bot.pipeline.commands import CommandInvocation, CommandSpec, CommandTable
 from bot.pipeline.context import Context
-from bot.pipeline.router import Handler, Router
+from bot.pipeline.router import SKIP, Handler, RequestHandler, Router
+from bot.pipeline.taps import TapRunner, TapSpec
 from bot.replies import Text
+from cards.actions import ActionRegistry, split
+from nlp.intent import UNSURE, IntentGuess, Kind
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_USER = (
-    "你好！你还不在本系统的人员名单中（{platform} 账号：{user}）。"
-    "请联系管理员把你加入 config.yaml 的 people 列表后再试。"
-)
-NOT_ALLOWED = "你的角色（{role}）不能使用 /{name}。发送 /帮助 查看你可以使用的命令。"
 UNKNOWN_COMMAND = "没有 /{name} 这个命令。发送 /帮助 查看可用命令。"
 NOT_UNDERSTOOD = (
     "我还看不懂这条消息。发送 /帮助 查看我能做什么，或直接发一段拜访记录（文字或语音）。"
 )
-CARD_GONE = "这张卡片已失效或不属于你。"
+CARD_GONE = "这张卡片已失效，请重新发起。"
+NOT_AVAILABLE = (
+    "看起来你想查看{what}，这个功能还没有开放。发送 /帮助 查看现在能用的命令；"
+    "如果这是一条拜访记录，请写明客户和拜访内容再发一次。"
+)
+TOPIC_LABELS = {
+    "funnel": "销售漏斗",
+    "conversion": "转化率",
+    "dwell": "阶段停留时间",
+    "ranking": "排行榜",
+    "stall": "停滞的商机",
+    "forecast": "业绩预测",
+    "heatmap": "城市热力图",
+    "export": "数据导出",
+    "incentive": "激励和提成",
+    "brief": "客户简报",
+    "tasks": "待办事项",
+    "approvals": "审批",
+    "help": "帮助",
+    "status": "运行状态",
+}
+
+
+class Gate(Protocol):
+    """The access policy as the dispatcher sees it (handlers/shared/access.py)."""
+
+    def unknown_user(self, platform: str, user: str) -> str: ...
+
+    def command_refusal(self, person: Person, spec: CommandSpec) -> str | None: ...
+
+
+class IntentReader(Protocol):
+    async def read(self, text: str, person: Person) -> IntentGuess: ...
 
 
 class Dispatcher:
-    def __init__(self, routers: Sequence[Router]) -> None:
+    def __init__(
+        self,
+        routers: Sequence[Router],
+        *,
+        gate: Gate,
+        taps: TapRunner | None = None,
+        intents: IntentReader | None = None,
+    ) -> None:
         self.routers = list(routers)
+        self.gate = gate
+        self.taps = taps
+        self.intents = intents
         self.commands = CommandTable()
+        self.actions = ActionRegistry()
         self._by_command: dict[str, Handler] = {}
         self._handlers: list[Handler] = []
+        self._fallbacks: list[Handler] = []
+        self._taps: dict[str, TapSpec] = {}
+        self._requests: dict[str, RequestHandler] = {}
         for router in self.routers:
             for h in router.handlers:
                 if h.command is not None:
@@ -39,6 +93,22 @@ class Dispatcher:
                     self._by_command[h.command.name] = h
                 else:
                     self._handlers.append(h)
+            self._fallbacks += router.fallbacks
+            for spec in router.taps:
+                self.actions.add(spec.action)  # a prefix claimed twice fails here, at startup
+                self._taps[spec.action.prefix] = spec
+            for req in router.requests:
+                for topic in req.topics:
+                    if topic in self._requests:
+                        raise ValueError(f"request topic '{topic}' is claimed twice")
+                    self._requests[topic] = req
+
+    def handlers(self) -> list[Handler]:
+        return [h for r in self.routers for h in r.all_handlers()]
+
+    @property
+    def request_topics(self) -> frozenset[str]:
+        return frozenset(self._requests)
 
     async def dispatch(self, ctx: Context) -> None:
         event = ctx.event
@@ -51,27 +121,59 @@ class Dispatcher:
             if unknown is not None and ctx.person is not None:
                 ctx.reply(Text(UNKNOWN_COMMAND.format(name=unknown)))
                 return
-        for handler in self._handlers:
-            if handler.matches(ctx):
-                await handler(ctx)
+        if isinstance(event, CardActionEvent):
+            found = split(event.payload)
+            spec = self._taps.get(found[0]) if found else None
+            if spec is not None:
+                if self.taps is None:
+                    raise RuntimeError("card actions are registered but no tap step is configured")
+                await self.taps.run(ctx, spec)
                 return
+        if isinstance(event, TextEvent) and ctx.person is not None and self.intents is not None:
+            ctx.intent = await self.intents.read(event.text, ctx.person)
+        if await self._first(self._handlers, ctx):
+            return
+        if await self._request(ctx):
+            return
+        if await self._first(self._fallbacks, ctx):
+            return
         if ctx.person is None:
-            ctx.reply(Text(UNKNOWN_USER.format(platform=event.platform, user=event.user_id)))
+            ctx.reply(Text(self.gate.unknown_user(event.platform, event.user_id)))
         elif isinstance(event, CardActionEvent):
             ctx.reply(Text(CARD_GONE))
         else:
             ctx.reply(Text(NOT_UNDERSTOOD))
 
+    @staticmethod
+    async def _first(handlers: Sequence[Handler], ctx: Context) -> bool:
+        for handler in handlers:
+            if handler.matches(ctx) and await handler(ctx) is not SKIP:
+                return True
+        return False
+
+    async def _request(self, ctx: Context) -> bool:
+        """A confident request goes to the feature claiming its topic, or is told it cannot."""
+        intent = ctx.intent
+        if intent is None or intent.kind is not Kind.request or intent.confidence < UNSURE:
+            return False
+        topic = str(intent.topic or "")
+        claimed = self._requests.get(topic)
+        if claimed is not None and await claimed.handler(ctx) is not SKIP:
+            return True
+        if claimed is None:
+            what = TOPIC_LABELS.get(topic, "这项内容")
+            ctx.reply(Text(NOT_AVAILABLE.format(what=what)))
+            return True
+        return False
+
     async def _command(self, ctx: Context, invocation: CommandInvocation) -> None:
         person = ctx.person
         if person is None:
-            ctx.reply(
-                Text(UNKNOWN_USER.format(platform=ctx.event.platform, user=ctx.event.user_id))
-            )
+            ctx.reply(Text(self.gate.unknown_user(ctx.event.platform, ctx.event.user_id)))
             return
-        if not invocation.spec.allowed(person.role):
-            label = ROLE_LABELS.get(person.role, person.role)
-            ctx.reply(Text(NOT_ALLOWED.format(role=label, name=invocation.spec.name)))
+        refusal = self.gate.command_refusal(person, invocation.spec)
+        if refusal is not None:
+            ctx.reply(Text(refusal))
             return
         ctx.command = invocation
         await self._by_command[invocation.spec.name](ctx)

@@ -1,7 +1,9 @@
 """Routers with decorator registration, composable filters and injection by signature.
 
-One router per feature; the dispatcher includes them explicitly, in a visible order, and the
-first matching handler wins.
+One router per feature; features are listed once (``handlers.FEATURES``) and the dispatcher
+consults their routers in that order, in stages: commands, card taps, ordinary handlers,
+plain-language requests, and last the explicit fallbacks (the follow-up's "a text is a visit
+note"). A handler may decline an event by returning ``SKIP``; the next stage then gets it.
 """
 
 from __future__ import annotations
@@ -9,18 +11,29 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from enum import Enum
+from typing import Any, get_origin, get_type_hints
 
 from bot.config.models import AppConfig
 from bot.config.org import Person, Role
 from bot.directory import Directory
-from bot.events import CardActionEvent, Event, TextEvent
+from bot.events import Event, TextEvent
 from bot.pipeline.commands import CommandInvocation, CommandSpec
 from bot.pipeline.context import Context
+from bot.pipeline.taps import Tap, TapSpec
 from bot.services import Services
+from cards.actions import CardAction
+from nlp.intent import IntentGuess
 
 Filter = Callable[[Context], bool]
 HandlerFunc = Callable[..., Awaitable[Any]]
+
+
+class _Skip(Enum):
+    SKIP = "skip"
+
+
+SKIP = _Skip.SKIP  # returned by a handler that looked and declined: the dispatcher goes on
 
 
 def role_in(*roles: Role) -> Filter:
@@ -32,10 +45,18 @@ def known_user(ctx: Context) -> bool:
     return ctx.person is not None
 
 
-def card_prefix(prefix: str) -> Filter:
-    return lambda ctx: (
-        isinstance(ctx.event, CardActionEvent) and ctx.event.payload.startswith(prefix + ":")
-    )
+# What a handler may ask for without any service providing it.
+BUILT_IN: tuple[Any, ...] = (
+    Context,
+    Person,
+    Person | None,
+    AppConfig,
+    Directory,
+    CommandInvocation,
+    Services,
+    IntentGuess,
+    IntentGuess | None,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,17 @@ class Handler:
         kwargs = {name: resolve(kind, ctx) for name, kind in self.params}
         return await self.func(**kwargs)
 
+    @property
+    def name(self) -> str:
+        return f"{self.func.__module__}.{self.func.__qualname__}"
+
+
+def built_in(kind: Any) -> bool:
+    """Can ``resolve`` answer ``kind`` from the context alone?"""
+    if kind in BUILT_IN or kind is Tap or get_origin(kind) is Tap:
+        return True
+    return isinstance(kind, type) and issubclass(kind, Event | CardAction)
+
 
 def resolve(kind: Any, ctx: Context) -> Any:
     """Values a handler may ask for by annotating a parameter with their type."""
@@ -72,6 +104,12 @@ def resolve(kind: Any, ctx: Context) -> Any:
         return ctx.command
     if kind is Services:
         return ctx.services
+    if kind is IntentGuess or kind == (IntentGuess | None):
+        return ctx.intent
+    if kind is Tap or get_origin(kind) is Tap:
+        return ctx.tap
+    if isinstance(kind, type) and issubclass(kind, CardAction):
+        return ctx.tap.action if ctx.tap is not None else None
     return ctx.services.get(kind)
 
 
@@ -84,10 +122,19 @@ def _plan(func: HandlerFunc) -> tuple[tuple[str, Any], ...]:
     return tuple((n, hints[n]) for n in names)
 
 
+@dataclass(frozen=True)
+class RequestHandler:
+    topics: frozenset[str]
+    handler: Handler
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name
         self.handlers: list[Handler] = []
+        self.fallbacks: list[Handler] = []
+        self.taps: list[TapSpec] = []
+        self.requests: list[RequestHandler] = []
 
     def on(
         self, *event_types: type[Event], filters: tuple[Filter, ...] = ()
@@ -99,6 +146,18 @@ class Router:
 
         return deco
 
+    def fallback(
+        self, *event_types: type[Event], filters: tuple[Filter, ...] = ()
+    ) -> Callable[[HandlerFunc], HandlerFunc]:
+        """What no other feature wanted (consulted after every feature's handlers and requests)."""
+
+        def deco(func: HandlerFunc) -> HandlerFunc:
+            types = event_types or (Event,)
+            self.fallbacks.append(Handler(func, types, filters, None, _plan(func)))
+            return func
+
+        return deco
+
     def command(
         self,
         name: str,
@@ -106,8 +165,10 @@ class Router:
         summary: str = "",
         usage: str = "",
         roles: tuple[Role, ...] | None = None,
+        permission: str | None = None,
         group: str = "通用",
     ) -> Callable[[HandlerFunc], HandlerFunc]:
+        """A slash command; ``permission`` names an action of the access policy."""
         spec = CommandSpec(
             name,
             aliases,
@@ -115,6 +176,7 @@ class Router:
             usage or f"/{name}",
             frozenset(roles) if roles is not None else None,
             group,
+            permission,
         )
 
         def deco(func: HandlerFunc) -> HandlerFunc:
@@ -123,9 +185,34 @@ class Router:
 
         return deco
 
-    def card(self, prefix: str, *filters: Filter) -> Callable[[HandlerFunc], HandlerFunc]:
-        return self.on(CardActionEvent, filters=(card_prefix(prefix), *filters))
+    def tap(self, action: type[CardAction], name: str) -> Callable[[HandlerFunc], HandlerFunc]:
+        """Taps on buttons packing ``action``; run inside the shared tap step (see taps.py)."""
+
+        def deco(func: HandlerFunc) -> HandlerFunc:
+            handler = Handler(func, (Event,), (), None, _plan(func))
+            self.taps.append(TapSpec(action, name, handler))
+            return func
+
+        return deco
+
+    def request(self, *topics: str) -> Callable[[HandlerFunc], HandlerFunc]:
+        """Plain-language requests on ``topics`` (nlp.intent.Topic values), e.g. 帮我查下恒达科技."""
+
+        def deco(func: HandlerFunc) -> HandlerFunc:
+            handler = Handler(func, (TextEvent,), (), None, _plan(func))
+            self.requests.append(RequestHandler(frozenset(str(t) for t in topics), handler))
+            return func
+
+        return deco
 
     @property
     def commands(self) -> list[CommandSpec]:
         return [h.command for h in self.handlers if h.command is not None]
+
+    def all_handlers(self) -> list[Handler]:
+        return [
+            *self.handlers,
+            *self.fallbacks,
+            *(t.handler for t in self.taps),
+            *(r.handler for r in self.requests),
+        ]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-
-import chinese_calendar
 
 from bot.config.crm import Funnel, StageKind
 from handlers.followup.draft import ClientPick, Draft
+from handlers.shared.crm import open_deal
+from handlers.shared.workcal import WorkCalendar
 from nlp.extract.model import Extraction
 from storage.models import Contact, Deal, FollowUp
 
@@ -33,12 +33,6 @@ class History:
 class Habits:
     products: tuple[str, ...] = ()
     recent_clients: tuple[tuple[int, str], ...] = field(default_factory=tuple)
-
-
-async def open_deal(client_id: int, rep_id: str) -> Deal | None:
-    """The client's open deal a note is about: the rep's own, else the most recently updated."""
-    deals = await Deal.filter(client_id=client_id, status="open").order_by("-updated_at")
-    return next((d for d in deals if d.owner_id == rep_id), deals[0] if deals else None)
 
 
 async def history_of(client_id: int, rep_id: str) -> History:
@@ -81,24 +75,10 @@ async def habits_of(rep_id: str) -> Habits:
     return Habits(tuple(p for p, _ in counts.most_common(3)), tuple(recent.items())[:5])
 
 
-def add_working_days(start: date, days: int) -> date:
-    """``days`` Chinese working days after ``start`` (public holidays and make-up days known)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        try:
-            working = chinese_calendar.is_workday(current)
-        except NotImplementedError:  # beyond the library's calendar: weekdays only
-            working = current.weekday() < 5
-        if working:
-            days -= 1
-    return current
-
-
-def suggest_due(draft: Draft, today: date) -> None:
+def suggest_due(draft: Draft, today: date, calendar: WorkCalendar) -> None:
     """A next step without a date gets three working days: shown as a suggestion to confirm."""
     if draft.value("next_action") and draft.value("due") is None:
-        draft.set("due", add_working_days(today, 3).isoformat(), "suggested")
+        draft.set("due", calendar.add_working_days(today, 3).isoformat(), "suggested")
 
 
 def stage_rank(funnel: Funnel, name: str | None) -> int:
@@ -132,6 +112,7 @@ def fill(
     history: History,
     habits: Habits,
     today: date,
+    calendar: WorkCalendar,
 ) -> Draft:
     """Set every field from ``ext`` (spoken), then history, then suggestions; keep answers."""
 
@@ -167,7 +148,7 @@ def fill(
 
     if draft.value("products") is None and habits.products:
         draft.set("products", [habits.products[0]], "suggested")
-    suggest_due(draft, today)
+    suggest_due(draft, today, calendar)
 
     draft.competitors = list(ext.competitors)
     draft.sentiment = ext.sentiment

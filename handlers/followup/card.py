@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from enum import StrEnum
 
+from cards.actions import CardAction
 from cards.model import Button, Card, Option, Row, Select
-from cards.payload import CardPayload
 from handlers.followup.draft import LABELS, SOURCE_LABELS, Draft
-
-PREFIX = "fu"
-WEEKDAYS = "一二三四五六日"
+from handlers.shared.crm import money, when
 
 
-def payload(card_id: str, action: str, arg: str = "") -> str:
-    return CardPayload(PREFIX, card_id, action, arg).pack()
+class Op(StrEnum):
+    save = "save"
+    edit = "edit"
+    discard = "discard"
+    apply = "apply"  # 确定 on the edit card's pick lists
+    back = "back"  # 取消修改
+    pick = "pick"  # a one-tap answer to the card's question
 
 
-def money(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if value >= 10_000:
-        wan = value / 10_000
-        return f"{wan:g}万元" if wan == int(wan) or wan < 100 else f"{wan:,.1f}万元"
-    return f"{value:,.0f}元"
+class FollowupTap(CardAction, prefix="fu"):
+    op: Op
+    arg: str = ""  # pick: "<field>.<choice index>", or "<field>" when submitted from a list
 
 
-def when(raw: str | None) -> str:
-    if not raw:
-        return "—"
-    if "T" in raw:
-        at = datetime.fromisoformat(raw)
-        return f"{at.month}月{at.day}日 周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
-    d = date.fromisoformat(raw)
-    return f"{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}"
+def payload(card_id: str, op: Op, arg: str = "") -> str:
+    return FollowupTap(card_id, 0, op, arg).pack()  # the card store stamps the version
 
 
 def _hint(draft: Draft, name: str) -> str:
@@ -98,7 +91,7 @@ QUESTIONS = {
 def draft_card(card_id: str, draft: Draft) -> Card:
     if draft.asking:
         choices = draft.choices.get(draft.asking, [])
-        discard = Button("丢弃", payload(card_id, "discard"), "danger")
+        discard = Button("丢弃", payload(card_id, Op.discard), "danger")
         if len(choices) > 5:  # more than fit as buttons beside 丢弃: a pick list and 确定
             options = tuple(Option(str(i), label) for i, (label, _) in enumerate(choices))
             select = Select(draft.asking, LABELS[draft.asking], options)
@@ -110,11 +103,11 @@ def draft_card(card_id: str, draft: Draft) -> Card:
                 note(draft),
                 (discard,),
                 (select,),
-                Button("确定", payload(card_id, "pick", draft.asking), "primary"),
+                Button("确定", payload(card_id, Op.pick, draft.asking), "primary"),
             )
         buttons = (
             *tuple(
-                Button(label, payload(card_id, "pick", f"{draft.asking}.{i}"))
+                Button(label, payload(card_id, Op.pick, f"{draft.asking}.{i}"))
                 for i, (label, _) in enumerate(choices)
             ),
             discard,
@@ -123,9 +116,9 @@ def draft_card(card_id: str, draft: Draft) -> Card:
             card_id, "拜访记录确认", QUESTIONS[draft.asking], rows(draft), note(draft), buttons
         )
     buttons = (
-        Button("保存", payload(card_id, "save"), "primary"),
-        Button("修改", payload(card_id, "edit")),
-        Button("丢弃", payload(card_id, "discard"), "danger"),
+        Button("保存", payload(card_id, Op.save), "primary"),
+        Button("修改", payload(card_id, Op.edit)),
+        Button("丢弃", payload(card_id, Op.discard), "danger"),
     )
     return Card(
         card_id,
@@ -163,9 +156,9 @@ def edit_card(card_id: str, draft: Draft, stages: list[str], contacts: list[str]
         "选好后点“确定”；其他字段直接回复修改",
         rows(draft),
         note(draft),
-        (Button("取消修改", payload(card_id, "back")),),
+        (Button("取消修改", payload(card_id, Op.back)),),
         tuple(selects),
-        Button("确定", payload(card_id, "apply"), "primary"),
+        Button("确定", payload(card_id, Op.apply), "primary"),
     )
 
 

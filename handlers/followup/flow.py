@@ -29,9 +29,10 @@ from handlers.followup.autofill import (
     suggest_due,
 )
 from handlers.followup.card import draft_card
-from handlers.followup.catalog import CatalogService
 from handlers.followup.choices import choices_for
 from handlers.followup.draft import ClientPick, Draft
+from handlers.shared.catalog import CatalogService
+from handlers.shared.workcal import WorkCalendar
 from nlp.extract.core import extract
 from nlp.extract.model import Extraction
 from nlp.llm import llm_fill
@@ -67,8 +68,10 @@ class FollowupFlow:
         cards: CardStore,
         catalogs: CatalogService,
         clock: Clock,
+        calendar: WorkCalendar,
     ) -> None:
         self.config = config
+        self.calendar = calendar
         self.db = db
         self.cards = cards
         self.catalogs = catalogs
@@ -123,9 +126,10 @@ class FollowupFlow:
         via: str,
         audio: list[int],
         ext: Extraction | None = None,
+        when: datetime | None = None,
     ) -> None:
         """A new visit note: build the draft and show its confirm card."""
-        when = ctx.event.time
+        when = when or ctx.event.time
         ext = ext or await self.extract(text, person, when)
         draft = Draft(
             rep_id=person.id,
@@ -194,6 +198,7 @@ class FollowupFlow:
             history=history,
             habits=habits,
             today=self.today(),
+            calendar=self.calendar,
         )
         self.ask_next(draft, habits)
 
@@ -204,7 +209,7 @@ class FollowupFlow:
         await self._fill(draft, ext, person)
 
     def ask_next(self, draft: Draft, habits: Habits | None = None) -> None:
-        suggest_due(draft, self.today())
+        suggest_due(draft, self.today(), self.calendar)
         missing = draft.missing
         draft.asking = missing[0] if missing else None
         if draft.asking:

@@ -1,124 +1,106 @@
-"""The follow-up feature's handlers: notes in, taps on the confirm card."""
+"""The follow-up feature's handlers: notes in, replies to open cards, taps on the confirm card.
+
+A text first gets a chance to answer or correct an open card (an ordinary handler that declines
+with SKIP otherwise); requests are then claimed by the features that answer them; what is left
+reaches ``new_note``, the explicit fallback that reads a text as a visit note — or, when the
+intent is unclear, asks once.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.config.org import Person
-from bot.events import CardActionEvent, TextEvent, VoiceEvent
+from bot.events import TextEvent, VoiceEvent
 from bot.media import MediaFetcher
 from bot.pipeline.context import Context
-from bot.pipeline.router import Router, known_user
+from bot.pipeline.router import SKIP, Router, known_user
+from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardUpdate, Markdown, Text
-from cards.payload import CardPayload
-from cards.store import CardStore
 from handlers.brief import build_brief
-from handlers.followup.card import PREFIX, closed_card, draft_card, edit_card
+from handlers.followup.ask import NOT_RECORDED, Answer, NoteCheck, ask_if_note
+from handlers.followup.card import FollowupTap, Op, closed_card, draft_card, edit_card
 from handlers.followup.corrections import parse_correction
 from handlers.followup.draft import Draft
 from handlers.followup.edits import apply_choice, apply_edit
-from handlers.followup.flow import (
-    DRAFT,
-    NOT_A_NOTE,
-    FollowupFlow,
-    is_another_visit,
-    looks_like_a_note,
-)
+from handlers.followup.flow import NOT_A_NOTE, FollowupFlow, is_another_visit, looks_like_a_note
 from handlers.followup.save import save_draft
 from handlers.followup.voice import VoiceNotes, transcribe_note
-from storage.models import CardInstance, Client, Contact
+from handlers.shared.access import AccessPolicy
+from handlers.shared.crm import contact_names
+from nlp.intent import UNSURE, IntentGuess, Kind
+from storage.models import Client
 
 log = logging.getLogger(__name__)
 router = Router("followup")
 
-NOT_YOURS = "这张卡片属于别人，你不能操作。"
-ALREADY = {"saved": "这条记录已保存。", "discarded": "这条记录已丢弃。"}
+LOG_VISIT = "followup.log"
+CHAT_REPLY = (
+    "你好！拜访完直接发语音或文字给我，我会整理成跟进记录，确认后一键保存。"
+    "发送 /帮助 查看全部命令。"
+)
 
 
-@router.card(PREFIX)
+@router.tap(FollowupTap, "followup.tap")
 async def on_tap(
-    ctx: Context, event: CardActionEvent, person: Person | None, flow: FollowupFlow, clock: Clock
-) -> None:
-    tap = CardPayload.unpack(event.payload)
-    instance = await CardInstance.get_or_none(id=tap.card_id) if tap else None
-    if tap is None or instance is None:
-        ctx.reply(Text("这张卡片已失效，请重新发送拜访记录。"))
-        return
-    if person is None or instance.owner_id != person.id:
-        ctx.reply(Text(NOT_YOURS))
-        return
-    if instance.status != DRAFT:
-        if tap.action not in ("save", "discard"):  # a second tap on 保存/丢弃 does nothing twice
-            ctx.reply(Text(ALREADY.get(instance.status, "这张卡片已关闭。")))
-        return
-    draft = Draft.from_dict(CardStore.data_of(instance)["draft"])
-    if tap.action == "save":
-        await _save(ctx, person, instance, draft, flow, clock)
-    elif tap.action == "discard":
-        card = closed_card(CardStore.card_of(instance), "已丢弃")
+    tap: Tap[FollowupTap], ctx: Context, flow: FollowupFlow, clock: Clock
+) -> TapResult | None:
+    instance, action, person = tap.instance, tap.action, tap.person
+    draft = Draft.from_dict(tap.data["draft"])
+    if action.op is Op.save:
+        return await _save(ctx, person, tap, draft, flow, clock)
+    if action.op is Op.discard:
+        card = closed_card(tap.card, "已丢弃")
         await flow.store(instance, draft, card=card, status="discarded")
         ctx.reply(CardUpdate(instance.id))
-    elif tap.action == "edit":
-        await _edit(ctx, instance, draft, flow)
-    elif tap.action == "apply":
+    elif action.op is Op.edit:
+        contacts = await contact_names(draft.client.id) if draft.client.id is not None else []
+        card = edit_card(instance.id, draft, [s.name for s in flow.config.funnel.stages], contacts)
+        await flow.store(instance, draft, card=card, extra={"edit_contacts": contacts[:10]})
+        ctx.reply(CardUpdate(instance.id))
+    elif action.op is Op.apply:
         stages = [s.name for s in flow.config.funnel.stages]
-        contacts = CardStore.data_of(instance).get("edit_contacts", [])
+        contacts = tap.data.get("edit_contacts", [])
         for key, pool in (("stage", stages), ("contact", contacts)):
-            picked = event.selections.get(key) or []
+            picked = tap.event.selections.get(key) or []
             if picked and picked[0].isdigit() and int(picked[0]) < len(pool):
                 draft.set(key, pool[int(picked[0])], "answered")
         await flow.refresh(ctx, instance, draft)
-    elif tap.action == "back":
+    elif action.op is Op.back:
         await flow.refresh(ctx, instance, draft)
-    elif tap.action == "pick":
-        await _pick(ctx, person, instance, draft, flow, tap.arg, event)
+    elif action.op is Op.pick:
+        await _pick(ctx, person, tap, draft, flow)
+    return TapResult(audit={"op": action.op.value})
 
 
 async def _pick(
-    ctx: Context,
-    person: Person,
-    instance: CardInstance,
-    draft: Draft,
-    flow: FollowupFlow,
-    arg: str,
-    event: CardActionEvent,
+    ctx: Context, person: Person, tap: Tap[FollowupTap], draft: Draft, flow: FollowupFlow
 ) -> None:
-    field, _, index = arg.partition(".")
+    field, _, index = tap.action.arg.partition(".")
     if not index:  # submitted from a pick list
-        index = (event.selections.get(field) or [""])[0]
+        index = (tap.event.selections.get(field) or [""])[0]
     choices = draft.choices.get(field, [])
     if not index.isdigit() or int(index) >= len(choices):
         ctx.reply(Text("请先在列表里选一项，再点“确定”。"))
         return
     await apply_choice(flow, draft, field, choices[int(index)][1], person)
-    await flow.refresh(ctx, instance, draft)
-
-
-async def _edit(ctx: Context, instance: CardInstance, draft: Draft, flow: FollowupFlow) -> None:
-    stages = [s.name for s in flow.config.funnel.stages]
-    contacts: list[str] = []
-    if draft.client.id is not None:
-        contacts = [
-            c.name
-            for c in await Contact.filter(client_id=draft.client.id, valid=True).order_by("id")
-        ]
-    card = edit_card(instance.id, draft, stages, contacts)
-    await flow.store(instance, draft, card=card, extra={"edit_contacts": contacts[:10]})
-    ctx.reply(CardUpdate(instance.id))
+    await flow.refresh(ctx, tap.instance, draft)
 
 
 async def _save(
     ctx: Context,
     person: Person,
-    instance: CardInstance,
+    tap: Tap[FollowupTap],
     draft: Draft,
     flow: FollowupFlow,
     clock: Clock,
-) -> None:
+) -> TapResult:
+    instance = tap.instance
     if draft.missing:
         await flow.refresh(ctx, instance, draft)  # ask for what is still missing, one at a time
-        return
+        return TapResult(audit={"op": "save", "missing": draft.missing})
     now = clock.now()
     saved = await save_draft(
         flow.db,
@@ -132,42 +114,76 @@ async def _save(
     )
     local = now.astimezone(flow.tz)
     card = closed_card(draft_card(instance.id, draft), f"已保存 · {person.name} · {local:%H:%M}")
-    fresh = await CardInstance.get(id=instance.id)
-    await flow.store(fresh, draft, card=card, extra={"followup_id": saved.followup_id})
+    await flow.store(
+        instance, draft, card=card, status="saved", extra={"followup_id": saved.followup_id}
+    )
     ctx.reply(CardUpdate(instance.id))
     client = await Client.get(id=saved.client_id)
     brief = await build_brief(client, config=flow.config, directory=ctx.directory, now=now)
     ctx.reply(Markdown(f"{client.name} 客户简报", "已保存。下次拜访前的简报：\n\n" + brief))
+    return TapResult(audit={"op": "save", "followup": saved.followup_id})
 
 
 @router.on(TextEvent, filters=(known_user,))
-async def on_text(ctx: Context, event: TextEvent, person: Person, flow: FollowupFlow) -> None:
+async def on_reply(
+    ctx: Context, event: TextEvent, person: Person, flow: FollowupFlow, intent: IntentGuess | None
+) -> object:
+    """A correction ("金额改成35万") or an answer to the question an open card asked."""
     text = event.text.strip()
     drafts = await flow.open_drafts(person.id)
+    if not drafts:
+        return SKIP
     correction = parse_correction(text)
-    ext = None
-    target: tuple[CardInstance, Draft, str, str] | None = None
-    if correction is not None and drafts:  # "金额改成35万" edits the newest card
-        target = (*drafts[0], correction.field, correction.text)
-    elif correction is None:
+    if correction is not None:  # edits the newest card
+        instance, draft = drafts[0]
+        field, value = correction.field, correction.text
+    else:
         asking = next(((i, d) for i, d in drafts if d.asking is not None), None)
-        if asking is not None:  # a plain reply answers the card that asked a question
-            ext = await flow.extract(text, person, event.time)
-            if not is_another_visit(ext, asking[1]):
-                target = (*asking, str(asking[1].asking), text)
-    if target is not None:
-        instance, draft, field, value = target
-        problem = await apply_edit(flow, draft, field, value, person)
-        if problem:
-            ctx.reply(Text(problem))
-            return
-        await flow.refresh(ctx, instance, draft)
+        if asking is None or _confident(intent, Kind.request):
+            return SKIP
+        ext = await flow.extract(text, person, event.time)
+        if is_another_visit(ext, asking[1]):
+            return SKIP
+        instance, draft = asking
+        field, value = str(draft.asking), text
+    problem = await apply_edit(flow, draft, field, value, person)
+    if problem:
+        ctx.reply(Text(problem))
+        return None
+    await flow.refresh(ctx, instance, draft)
+    return None
+
+
+@router.fallback(TextEvent, filters=(known_user,))
+async def new_note(
+    ctx: Context,
+    event: TextEvent,
+    person: Person,
+    flow: FollowupFlow,
+    policy: AccessPolicy,
+    intent: IntentGuess | None,
+) -> None:
+    """What no feature claimed: a visit note — unless it is chit-chat, or unclear (ask once)."""
+    text = event.text.strip()
+    if _confident(intent, Kind.chat):
+        ctx.reply(Text(CHAT_REPLY))
         return
-    ext = ext or await flow.extract(text, person, event.time)
+    refusal = policy.refuse(person, LOG_VISIT)
+    if refusal is not None:
+        ctx.reply(Text(refusal.text))
+        return
+    ext = await flow.extract(text, person, event.time)
     if not looks_like_a_note(ext):
         ctx.reply(Text(NOT_A_NOTE))
         return
+    if intent is not None and intent.kind is not Kind.note:
+        await ask_if_note(ctx, person, text, flow)  # unsure: never a draft without asking
+        return
     await flow.start(ctx, person, text, via="text", audio=[], ext=ext)
+
+
+def _confident(intent: IntentGuess | None, kind: Kind) -> bool:
+    return intent is not None and intent.kind is kind and intent.confidence >= UNSURE
 
 
 @router.on(VoiceEvent, filters=(known_user,))
@@ -189,3 +205,18 @@ async def on_voice(
         await flow.merge(ctx, person, drafts[0][0], drafts[0][1], text, audio)
         return
     await flow.start(ctx, person, text, via="voice", audio=audio)
+
+
+@router.tap(NoteCheck, "followup.note_check")
+async def on_note_check(tap: Tap[NoteCheck], ctx: Context, flow: FollowupFlow) -> TapResult:
+    """The answer to "这是一条拜访记录吗？": yes starts the draft, no leaves the text alone."""
+    data = tap.data
+    if tap.action.op is Answer.yes:
+        when = datetime.fromisoformat(data["time"])
+        await flow.start(ctx, tap.person, data["text"], via="text", audio=[], when=when)
+        label = "已记为拜访记录"
+    else:
+        ctx.reply(Text(NOT_RECORDED))
+        label = "不是拜访记录"
+    card = closed_card(tap.card, label)
+    return TapResult(card=card, status="closed", audit={"answer": tap.action.op.value})

@@ -7,15 +7,15 @@ crash between steps can never write the record twice or half of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.config.crm import Funnel, StageKind
 from bot.config.org import Person
 from bot.directory import Directory
-from handlers.followup.autofill import open_deal
 from handlers.followup.draft import Draft
+from handlers.shared.crm import END_OF_DAY, open_deal
 from storage.db import Database
 from storage.models import (
     AuditLog,
@@ -27,8 +27,6 @@ from storage.models import (
     StageHistory,
     Task,
 )
-
-END_OF_DAY = time(18, 0)
 
 
 @dataclass(frozen=True)
@@ -62,16 +60,11 @@ async def save_draft(
     now: datetime,
     tz: ZoneInfo,
 ) -> Saved:
+    # Called inside the tap step's transaction, with the card locked at the tapped version; the
+    # unique card_id on followups is the last guard against writing one card's record twice.
     async with db.transaction():
-        fresh = (
-            await CardInstance.select_for_update().get(id=card.id)
-            if db.dialect == "postgres"
-            else (await CardInstance.get(id=card.id))
-        )
         existing = await FollowUp.get_or_none(card_id=card.id)
-        if existing is not None or fresh.status != "draft":
-            if existing is None:
-                raise LookupError("card is closed without a record")
+        if existing is not None:
             return Saved(
                 existing.id, existing.client_id or 0, existing.deal_id or 0, None, False, False
             )
@@ -136,8 +129,6 @@ async def save_draft(
                 "stage_changed": changed,
             },
         )
-        fresh.status = "saved"
-        await fresh.save(update_fields=["status"])
     return Saved(followup.id, client.id, deal.id, task_id, changed, True)
 
 

@@ -85,9 +85,9 @@ async def test_second_save_tap_does_nothing_twice(bot: Harness) -> None:
     await bot.tap("zhang.wei", card["id"], "保存")
     await bot.next_sent(2)
     await bot.tap("zhang.wei", card["id"], "保存")
-    await bot.say("zhang.wei", "/帮助")  # anything the second tap said would come before this
-    (after,) = await bot.next_sent()
-    assert isinstance(after.reply, Markdown) and after.reply.title == "帮助"
+    note, redraw = await bot.next_sent(2)  # told it is done, and shown the card as it is now
+    assert isinstance(note.reply, Text) and "已保存 · 张伟" in note.reply.text
+    assert isinstance(redraw.reply, CardUpdate) and redraw.card["closed"].startswith("已保存")
     assert await FollowUp.filter(card_id=card["id"]).count() == 1
     assert await Task.filter(source_id=f"fu:{card['id']}").count() == 1
 
@@ -142,7 +142,10 @@ async def test_discard_writes_nothing_and_others_cannot_tap(bot: Harness) -> Non
     card = await card_after(bot, "zhang.wei", "恒达科技的刘总监说预算冻结了，项目暂停")
     await bot.tap("li.na", card["id"], "丢弃")
     (refused,) = await bot.next_sent()
-    assert isinstance(refused.reply, Text) and "属于别人" in refused.reply.text
+    assert (
+        isinstance(refused.reply, Text)
+        and refused.reply.text == "这张卡片需要由张伟处理，你不能操作。"
+    )
     await bot.tap("zhang.wei", card["id"], "丢弃")
     (upd,) = await bot.next_sent()
     assert upd.card["closed"] == "已丢弃"
@@ -167,7 +170,11 @@ async def test_edit_mode_offers_pick_lists(bot: Harness) -> None:
 async def test_text_that_is_not_a_note_gets_guidance(bot: Harness) -> None:
     await bot.say("zhang.wei", "你好呀")
     (msg,) = await bot.next_sent()
+    assert isinstance(msg.reply, Text) and "拜访完直接发语音或文字给我" in msg.reply.text
+    await bot.say("zhang.wei", "那个事情再说吧")
+    (msg,) = await bot.next_sent()
     assert isinstance(msg.reply, Text) and "没有从这条消息里找到拜访信息" in msg.reply.text
+    assert await CardInstance.all().count() == 0
 
 
 async def test_brief_command_respects_who_may_see_what(bot: Harness) -> None:
@@ -215,4 +222,4 @@ async def test_an_old_unsaved_card_no_longer_captures_replies(bot: Harness) -> N
     bot.runtime.clock.advance(13 * 3600)
     await bot.say("zhang.wei", "好的")
     (msg,) = await bot.next_sent()
-    assert isinstance(msg.reply, Text) and "没有从这条消息里找到拜访信息" in msg.reply.text
+    assert isinstance(msg.reply, Text) and "拜访完直接发语音或文字给我" in msg.reply.text

@@ -30,8 +30,9 @@ def completion(content: str) -> dict:
 
 
 async def start_fake_llm(aiohttp_server: Any, answer: dict[str, Any]) -> dict[str, Any]:
-    """Serves ``/v1/chat/completions``; ``state["mode"]`` switches between good and broken."""
-    state = {"mode": "good", "requests": []}
+    """Serves ``/v1/chat/completions``; ``state["mode"]`` switches between good and broken,
+    ``state["answer"]`` (initially ``answer``) is what a good reply carries."""
+    state = {"mode": "good", "requests": [], "answer": answer}
 
     async def chat(request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -41,6 +42,7 @@ async def start_fake_llm(aiohttp_server: Any, answer: dict[str, Any]) -> dict[st
         assert body["response_format"] == {"type": "json_object"}
         assert body["messages"][0]["role"] == "system"
         mode = state["mode"]
+        answer = state["answer"]
         if mode == "slow":
             await asyncio.sleep(1.0)
         if mode == "error":

@@ -16,6 +16,7 @@ from bot.channels.base import Channel, ChannelDeps
 from bot.channels.testing import SentMessage, TestChannel
 from bot.clock import Clock
 from bot.config import AppConfig, load_config_text
+from bot.feature import Feature
 from bot.pipeline.router import Router
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,6 @@ class Harness:
         self, user: str, card_id: str, button: str, selections: dict[str, list[str]] | None = None
     ) -> bool:
         """Tap the button labelled ``button`` on the card as it is stored now."""
-        from bot.events import CardActionEvent
         from cards.store import CardStore
         from storage.models import CardInstance
 
@@ -51,6 +51,14 @@ class Harness:
         match = next((b for b in buttons if b.text == button or b.text.startswith(button)), None)
         if match is None:
             raise AssertionError(f"no button {button!r} on {[b.text for b in buttons]}")
+        return await self.tap_payload(user, match.payload, selections)
+
+    async def tap_payload(
+        self, user: str, payload: str, selections: dict[str, list[str]] | None = None
+    ) -> bool:
+        """A tap carrying ``payload`` as it is (an old copy of a card, a forged button)."""
+        from bot.events import CardActionEvent
+
         event = CardActionEvent(
             platform="test",
             app="test",
@@ -58,7 +66,7 @@ class Harness:
             msg_id=uuid.uuid4().hex,
             dedupe_key=uuid.uuid4().hex,
             time=self.runtime.clock.now(),
-            payload=match.payload,
+            payload=payload,
             selections=selections or {},
         )
         return await self.channel.inject(event)
@@ -76,6 +84,7 @@ def build_harness(
     *,
     clock: Clock | None = None,
     routers: Sequence[Router] | None = None,
+    features: Sequence[Feature] | None = None,
     more_channels: Sequence[Channel] = (),
 ) -> Harness:
     holder: dict[str, TestChannel] = {}
@@ -84,5 +93,7 @@ def build_harness(
         holder["test"] = TestChannel(deps.inbox, deps.cards, deps.clock)
         return [holder["test"], *more_channels]
 
-    runtime = build_runtime(config, clock=clock, routers=routers, extra_channels=extra)
+    runtime = build_runtime(
+        config, clock=clock, routers=routers, features=features, extra_channels=extra
+    )
     return Harness(runtime, holder["test"])

@@ -102,6 +102,8 @@ class ApprovalPage:
         if isinstance(found, web.Response):
             return found
         claims, card = found
+        if await self._used(claims):  # before the buttons: a used link's card has moved on
+            return _page(card.title, _message("此链接已使用过，不能重复操作。") + _view(card), 410)
         if card.closed:
             return _page(card.title, _message("此事项已处理，无需再操作。") + _view(card), 409)
         payload = str(form.get("payload") or "")

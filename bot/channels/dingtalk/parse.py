@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.events import CardActionEvent, Event, FileEvent, ImageEvent, TextEvent, VoiceEvent
-from cards.payload import CardPayload
+from cards.actions import card_id_of
 
 PLATFORM = "dingtalk"
 ROBOT_TOPIC = "/v1.0/im/bot/messages/get"
@@ -143,10 +143,9 @@ def _rich_text(common: dict[str, Any], content: Mapping[str, Any], group: bool) 
 
 def payload_matches_card(out_track_id: str, payload: str) -> bool:
     """Does ``payload`` belong to the card behind ``out_track_id`` (ours, or ours + "-n")?"""
-    parsed = CardPayload.unpack(payload)
-    if parsed is None:
+    cid = card_id_of(payload)
+    if cid is None:
         return False
-    cid = parsed.card_id
     return out_track_id == cid or out_track_id.startswith(cid + "-")
 
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config.org import Person
-from bot.events import CardActionEvent, TextEvent
+from bot.events import TextEvent
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
+from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardMessage, CardUpdate, Text
+from cards.actions import CardAction
 from cards.model import Button, Card, Row
-from cards.payload import CardPayload
 from cards.store import CardStore, new_card_id
 
 CHAIN = ("huang.tao", "chen.zhiyuan")
 START = "申请审批"
+
+
+class ProbeTap(CardAction, prefix="pr"):
+    op: str
 
 
 def _card(card_id: str, step: int, approver: Person) -> Card:
@@ -29,8 +34,8 @@ def _card(card_id: str, step: int, approver: Person) -> Card:
         subtitle=f"第 {step + 1}/{len(CHAIN)} 步：等待 {approver.name} 审批",
         rows=(Row("客户", "华东机械"), Row("金额", "¥120,000")),
         buttons=(
-            Button("同意", CardPayload("pr", card_id, "ok").pack(), "primary"),
-            Button("驳回", CardPayload("pr", card_id, "no").pack(), "danger"),
+            Button("同意", ProbeTap(card_id, 0, "ok").pack(), "primary"),
+            Button("驳回", ProbeTap(card_id, 0, "no").pack(), "danger"),
         ),
     )
 
@@ -49,40 +54,34 @@ def approval_router(decisions: list[str]) -> Router:
         assert first is not None
         card = _card(new_card_id("pr"), 0, first)
         await store.create(
-            card, kind="probe", owner_id=person.id, data={"step": 0, "requester": person.id}
+            card,
+            kind="probe",
+            owner_id=person.id,
+            data={"step": 0, "requester": person.id},
+            actors=[CHAIN[0]],  # only the current approver may tap (the shared tap step checks)
         )
         ctx.send_to(first, CardMessage(card.id))
         ctx.reply(Text("已提交审批"))
 
-    @router.card("pr")
-    async def tap(ctx: Context, event: CardActionEvent, person: Person | None) -> None:
-        payload = CardPayload.unpack(event.payload)
-        store = ctx.services.get(CardStore)
-        instance = await store.get(payload.card_id) if payload else None
-        if payload is None or instance is None:
-            ctx.reply(Text("卡片不存在"))
-            return
-        data = store.data_of(instance)
+    @router.tap(ProbeTap, "probe.decide")
+    async def tap(ctx: Context, tap: Tap[ProbeTap]) -> TapResult:
+        data = tap.data
         step = int(data["step"])
-        if person is None or step >= len(CHAIN) or person.id != CHAIN[step]:
-            ctx.reply(Text("你不是当前审批人"))  # authorized on the tapper, not on the card
-            return
-        decisions.append(f"{person.id}:{payload.action}")
-        card = store.card_of(instance)
+        decisions.append(f"{tap.person.id}:{tap.action.op}")
+        card = tap.card
         requester = ctx.directory.get(str(data["requester"]))
         assert requester is not None
-        if payload.action == "no" or step + 1 == len(CHAIN):
-            verdict = "已同意" if payload.action == "ok" else "已驳回"
-            card = replace(card, closed=f"{verdict} · {person.name}")
-            await store.save(instance, card, {**data, "step": len(CHAIN)}, status="closed")
+        if tap.action.op == "no" or step + 1 == len(CHAIN):
+            verdict = "已同意" if tap.action.op == "ok" else "已驳回"
             ctx.reply(CardUpdate(card.id))
             ctx.send_to(requester, Text(f"你的报价审批{verdict}"))
-            return
+            closed = replace(card, closed=f"{verdict} · {tap.person.name}")
+            return TapResult(closed, {**data, "step": len(CHAIN)}, "closed", actors=[])
         following = ctx.directory.get(CHAIN[step + 1])
         assert following is not None
         card = replace(card, subtitle=_card(card.id, step + 1, following).subtitle)
-        await store.save(instance, card, {**data, "step": step + 1})
         ctx.reply(CardUpdate(card.id))
         ctx.send_to(following, CardMessage(card.id))
+        return TapResult(card, {**data, "step": step + 1}, actors=[CHAIN[step + 1]])
 
     return router

@@ -46,7 +46,7 @@ async def test_card_tap_advances_the_chain_and_redraws_every_copy(
         ack = await sim.tap("staff2003", card_id, "同意")
         assert ack is not None and ack["code"] == 200
         assert json.loads(ack["data"]) == {"response": {}}
-        await sim.wait_for("staff2003", lambda i: i.text == "你不是当前审批人")
+        await sim.wait_for("staff2003", lambda i: i.text == "这张卡片需要由黄涛处理，你不能操作。")
         assert first.version == 1 and decisions == []
 
         await sim.tap("staff1001", card_id, "同意")
@@ -139,7 +139,9 @@ async def test_fallback_link_page_is_signed_single_use_and_expiring(
             headers={"Origin": "https://evil.example"},
         )
         assert cross.status == 403
-        assert (await client.post(page, data={"token": token, "payload": "pr:x:ok"})).status == 400
+        assert (
+            await client.post(page, data={"token": token, "payload": "pr:x:1:ok"})
+        ).status == 400
         assert decisions == []
 
         done = await client.post(page, data={"token": token, "payload": ok_payload})

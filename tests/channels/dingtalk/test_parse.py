@@ -116,23 +116,26 @@ def test_unknown_types_are_skipped_and_broken_messages_refused() -> None:
 
 def test_card_callback_becomes_a_card_action_of_the_tapper() -> None:
     data = card_callback(
-        user="staff1001", out_track_id="pr-0011-2", payload="pr:pr-0011:ok", params={"stage": "s3"}
+        user="staff1001",
+        out_track_id="pr-0011-2",
+        payload="pr:pr-0011:3:ok",
+        params={"stage": "s3"},
     )
     event = parse_card_callback(data, app="dingtalk", message_id="mid-1", now=NOW)
     assert isinstance(event, CardActionEvent)
     assert event.user_id == "staff1001"
-    assert event.payload == "pr:pr-0011:ok"
+    assert event.payload == "pr:pr-0011:3:ok"
     assert event.card_handle == "pr-0011-2"
     assert event.selections == {"stage": ["s3"]}
     assert event.dedupe_key == "dingtalk:cb:mid-1"
 
 
 def test_card_callback_payload_from_the_action_id_and_foreign_payloads() -> None:
-    content = json.dumps({"cardPrivateData": {"actionIds": ["pr:pr-1:ok"], "params": {}}})
+    content = json.dumps({"cardPrivateData": {"actionIds": ["pr:pr-1:1:ok"], "params": {}}})
     data = {"userId": "u1", "outTrackId": "pr-1", "content": content}
-    assert parse_card_callback(data, app="d", message_id="m", now=NOW).payload == "pr:pr-1:ok"
+    assert parse_card_callback(data, app="d", message_id="m", now=NOW).payload == "pr:pr-1:1:ok"
     # A payload naming another card than the one tapped is refused at the edge.
-    forged = card_callback(user="u1", out_track_id="pr-1", payload="pr:pr-999:ok")
+    forged = card_callback(user="u1", out_track_id="pr-1", payload="pr:pr-999:1:ok")
     with pytest.raises(ParseError):
         parse_card_callback(forged, app="d", message_id="m", now=NOW)
     with pytest.raises(ParseError):

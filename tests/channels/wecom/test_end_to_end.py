@@ -14,13 +14,14 @@ from bot.channels.base import Channel
 from bot.clock import ManualClock
 from bot.devtools.sim.wecom import WecomSimulator, silent_amr
 from bot.devtools.sim.wecom_feed import FeedItem
-from bot.events import CardActionEvent, TextEvent, VoiceEvent
+from bot.events import TextEvent, VoiceEvent
 from bot.pipeline.context import Context
 from bot.pipeline.outbox import PENDING, SENDING, SENT
 from bot.pipeline.router import Router
+from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardMessage, CardUpdate, Text
+from cards.actions import CardAction
 from cards.model import Button, Card, Row
-from cards.payload import CardPayload
 from cards.store import CardStore, new_card_id
 from storage.models import CardDelivery, InboxMessage, OutboxMessage
 from tests.channels.wecom.support import start_bot
@@ -97,6 +98,10 @@ async def test_voice_note_amr_is_fetched_with_media_get(db_url: str, sim, aiohtt
     assert sim.stats.calls["media/get"] == 1
 
 
+class ProbeTap(CardAction, prefix="pr"):
+    op: str
+
+
 def card_router() -> Router:
     """Sends a card to the asker and to 李娜; 刷新 redraws it, 同意 closes it."""
     router = Router("cards")
@@ -110,38 +115,37 @@ def card_router() -> Router:
             subtitle="华东机械 · 12万元",
             rows=(Row("客户", "华东机械", "历史"), Row("状态", "待审批")),
             buttons=(
-                Button("同意", CardPayload("pr", card_id, "ok").pack(), "primary"),
-                Button("刷新", CardPayload("pr", card_id, "re").pack()),
+                Button("同意", ProbeTap(card_id, 0, "ok").pack(), "primary"),
+                Button("刷新", ProbeTap(card_id, 0, "re").pack()),
             ),
         )
-        await cards.create(card, kind="probe", owner_id=None, data={})
+        await cards.create(
+            card, kind="probe", owner_id=None, data={}, actors=["zhang.wei", "li.na"]
+        )
         ctx.reply(CardMessage(card_id))
         other = ctx.directory.get("li.na")
         assert other is not None
         ctx.send_to(other, CardMessage(card_id))
 
-    @router.card("pr")
-    async def tapped(ctx: Context, event: CardActionEvent, cards: CardStore) -> None:
-        payload = CardPayload.unpack(event.payload)
-        assert payload is not None
-        instance = await cards.get(payload.card_id)
-        assert instance is not None
-        card = CardStore.card_of(instance)
-        who = ctx.person.name if ctx.person else event.user_id
-        if payload.action == "ok":
-            card = Card.from_dict({**card.to_dict(), "closed": f"已同意 · {who}"})
-        else:
-            card = Card.from_dict(
-                {
-                    **card.to_dict(),
-                    "rows": [
-                        {"label": "客户", "value": "华东机械", "hint": "历史"},
-                        {"label": "状态", "value": f"{who}已查看", "hint": ""},
-                    ],
-                }
+    @router.tap(ProbeTap, "probe.tap")
+    async def tapped(ctx: Context, tap: Tap[ProbeTap]) -> TapResult:
+        card = tap.card
+        who = tap.person.name
+        ctx.reply(CardUpdate(card.id))
+        if tap.action.op == "ok":
+            return TapResult(
+                Card.from_dict({**card.to_dict(), "closed": f"已同意 · {who}"}), {}, "closed"
             )
-        await cards.save(instance, card, {})
-        ctx.reply(CardUpdate(payload.card_id))
+        card = Card.from_dict(
+            {
+                **card.to_dict(),
+                "rows": [
+                    {"label": "客户", "value": "华东机械", "hint": "历史"},
+                    {"label": "状态", "value": f"{who}已查看", "hint": ""},
+                ],
+            }
+        )
+        return TapResult(card, {})
 
     return router
 

@@ -1,0 +1,73 @@
+"""The working calendar: which days count as working days and the working hours of a day.
+
+Library data (chinese-calendar) knows Chinese public holidays and make-up working days (调休) only
+for the years it was released with; ``holidays`` / ``workdays`` carry the State Council's notice
+for the years it lacks and override it where an organisation differs.
+"""
+
+from collections.abc import Iterator, Mapping
+from datetime import date, time
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.config.base import Frozen
+from bot.config.schedule import HHMM
+
+Loc = tuple[str | int, ...]
+
+
+class WorkHours(Frozen):
+    start: str = "09:00"
+    end: str = "18:00"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not HHMM.match(value):
+            raise ValueError("expected a time like 09:00")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WorkHours":
+        if self.end <= self.start:  # "HH:MM" strings compare like times
+            raise ValueError("end must be later than start (a working day cannot cross midnight)")
+        return self
+
+    @property
+    def start_time(self) -> time:
+        return time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return time.fromisoformat(self.end)
+
+
+class CalendarSettings(Frozen):
+    source: Literal["cn", "none"] = "cn"
+    work_hours: WorkHours = WorkHours()
+    # year → days off (holidays) / weekend days worked (调休); the year key keeps the notice readable
+    holidays: dict[int, tuple[date, ...]] = Field(default_factory=dict)
+    workdays: dict[int, tuple[date, ...]] = Field(default_factory=dict)
+
+
+def calendar_problems(cal: CalendarSettings, at: Loc = ("calendar",)) -> Iterator[tuple[Loc, str]]:
+    """Dates filed under the wrong year, and days that are both a holiday and a working day."""
+    yield from _misfiled(cal.holidays, (*at, "holidays"))
+    yield from _misfiled(cal.workdays, (*at, "workdays"))
+    off = {d for days in cal.holidays.values() for d in days}
+    for year, days in cal.workdays.items():
+        for i, d in enumerate(days):
+            if d in off:
+                yield (
+                    (*at, "workdays", str(year), i),
+                    f"{d} is listed both as a holiday and as a working day; keep only one",
+                )
+
+
+def _misfiled(by_year: Mapping[int, tuple[date, ...]], at: Loc) -> Iterator[tuple[Loc, str]]:
+    for year, days in by_year.items():
+        for i, d in enumerate(days):
+            if d.year != year:
+                # The key is a string in the location so the loader finds its line in the YAML.
+                yield (*at, str(year), i), f"{d} is not in {year}; list it under {d.year}"

@@ -1,0 +1,91 @@
+"""CRM queries every feature shares: finding a client the asker may see, a client's open deal
+and contacts, and how money and dates read to users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.config.org import Person
+from handlers.shared.access import AccessPolicy
+from handlers.shared.catalog import CatalogService
+from storage.models import Client, Contact, Deal
+
+WEEKDAYS = "一二三四五六日"
+END_OF_DAY = time(18, 0)  # a deadline given as a day is the end of that working day
+AMBIGUOUS_MARGIN = 0.02
+
+
+def money(value: float | int | None) -> str:
+    """CNY for people: 350000 → 35万元, 8000 → 8,000元."""
+    if value is None:
+        return "—"
+    if value >= 10_000:
+        wan = value / 10_000
+        return f"{wan:g}万元" if wan == int(wan) or wan < 100 else f"{wan:,.1f}万元"
+    return f"{value:,.0f}元"
+
+
+def when(raw: str | None) -> str:
+    """An ISO date or datetime as users read it: 12月2日 周三 (18:00)."""
+    if not raw:
+        return "—"
+    if "T" in raw:
+        at = datetime.fromisoformat(raw)
+        return f"{at.month}月{at.day}日 周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+    d = date.fromisoformat(raw)
+    return f"{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}"
+
+
+def deadline_text(local: datetime) -> str:
+    """A day's deadline (stored as the end of that working day) reads as the day alone."""
+    return local.date().isoformat() if local.time() == END_OF_DAY else local.isoformat()
+
+
+async def open_deal(client_id: int, rep_id: str) -> Deal | None:
+    """The client's open deal a note is about: the rep's own, else the most recently updated."""
+    deals = await Deal.filter(client_id=client_id, status="open").order_by("-updated_at")
+    return next((d for d in deals if d.owner_id == rep_id), deals[0] if deals else None)
+
+
+async def contact_names(client_id: int) -> list[str]:
+    return [
+        c["name"]
+        for c in await Contact.filter(client_id=client_id, valid=True).order_by("id").values("name")
+    ]
+
+
+@dataclass(frozen=True)
+class ClientLookup:
+    client: Client | None
+    candidates: tuple[str, ...] = ()  # several close matches: ask which one
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.client is None and len(self.candidates) > 1
+
+
+async def find_client(
+    query: str, person: Person, *, catalogs: CatalogService, policy: AccessPolicy
+) -> ClientLookup:
+    """The client ``query`` names (characters or typed pinyin) among those ``person`` may see."""
+    catalog = await catalogs.get()
+    scope = policy.scope(person)
+    matches = []
+    for m in catalog.client_index.find(query, rep_id=person.id, limit=50):
+        ref = catalog.client_index.get(m.client_id) if m.client_id is not None else None
+        if ref is None:
+            continue
+        if scope.covers(ref.owner_id):
+            matches.append(m)
+        elif scope.via_approvals:
+            client = await Client.get_or_none(id=int(ref.id))
+            if client is not None and await policy.sees_client(person, client):
+                matches.append(m)
+    if not matches:
+        return ClientLookup(None)
+    best = matches[0]
+    if len(matches) > 1 and matches[1].score >= best.score - AMBIGUOUS_MARGIN:
+        return ClientLookup(None, tuple(m.name or "" for m in matches[:5]))
+    return ClientLookup(await Client.get(id=int(best.client_id or 0)))
