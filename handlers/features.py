@@ -13,6 +13,7 @@ from bot.feature import Feature
 
 def features() -> list[Feature]:
     from handlers import brief, help
+    from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
 
-    return [help.FEATURE, brief.FEATURE, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, APPROVALS, FOLLOWUP]

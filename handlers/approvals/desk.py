@@ -88,7 +88,9 @@ class ApprovalDesk:
             actors=actors,
         )
         ctx.reply(
-            Text(f"已提交{view.template.name} #{approval.id}，{where(view, self.name, self.service.tz)}。"),
+            Text(
+                f"已提交{view.template.name} #{approval.id}，{where(view, self.name, self.service.tz)}。"
+            ),
             CardMessage(card.id),
         )
         for pid in [*(s.approver_id for s in view.current()), *view.cc]:
@@ -99,7 +101,9 @@ class ApprovalDesk:
             if admin.role.value == "admin" and admin.id != requester.id:
                 ctx.send_to(admin, Text(f"{requester.name} 的审批申请无法提交：{text}"))
 
-    def _send(self, ctx: Context, person_id: str, *replies: CardMessage | CardUpdate | Text) -> None:
+    def _send(
+        self, ctx: Context, person_id: str, *replies: CardMessage | CardUpdate | Text
+    ) -> None:
         person = self.directory.get(person_id)
         if person is not None:
             ctx.send_to(person, *replies)
@@ -111,13 +115,20 @@ class ApprovalDesk:
         name = view.template.name
         by = self.name(decision.acting_for or "") if decision.acting_for else ""
         on_behalf = f"（代 {by}）" if by else ""
-        decider = self.name(next((s.decided_by or "" for s in view.steps if s.seq == decision.seq and s.decided_by), ""))
+        decider = self.name(
+            next(
+                (s.decided_by or "" for s in view.steps if s.seq == decision.seq and s.decided_by),
+                "",
+            )
+        )
         if decision.outcome is Outcome.advanced:
             text = f"{name} #{a.id}：{decider}{on_behalf} 已同意，{where(view, self.name, self.service.tz)}。"
         elif decision.outcome is Outcome.approved:
             text = f"{name} #{a.id} 已通过 ✅（最后由 {decider}{on_behalf} 同意）。"
         else:
-            reason = next((s.comment for s in view.steps if s.seq == decision.seq and s.comment), "")
+            reason = next(
+                (s.comment for s in view.steps if s.seq == decision.seq and s.comment), ""
+            )
             text = f"{name} #{a.id} 被 {decider}{on_behalf} 驳回：{reason or '未说明理由'}。可修改后重新提交。"
         self._send(ctx, a.requester_id, Text(text))
         for pid in decision.next_approvers:

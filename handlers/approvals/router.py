@@ -62,7 +62,9 @@ async def start_request(
         lookup = await find_client(query, person, catalogs=catalogs, policy=policy)
         if lookup.ambiguous:
             options = "、".join(lookup.candidates)
-            ctx.reply(Text(f"找到多个客户：{options}。请写完整一些，例如 /{name} {lookup.candidates[0]}"))
+            ctx.reply(
+                Text(f"找到多个客户：{options}。请写完整一些，例如 /{name} {lookup.candidates[0]}")
+            )
             return
         if lookup.client is None:
             ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
@@ -208,8 +210,9 @@ async def attachment(
         filename = event.filename
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     else:
-        filename, content_type = "图片.jpg", "image/jpeg"
+        filename, content_type = "", "image/jpeg"
     stored = await media.save(data, content_type)
+    filename = filename or f"图片{stored.id}.jpg"
     got = await desk.service.attach_file(
         person, filename=filename, media_id=stored.id, platform=event.platform
     )
@@ -222,7 +225,9 @@ async def attachment(
 
 
 # ---------------------------------------------------------------------- lists and housekeeping
-@router.command("待审批", "todo-approvals", summary="查看等我审批的申请", permission=VIEW, group=GROUP)
+@router.command(
+    "待审批", "todo-approvals", summary="查看等我审批的申请", permission=VIEW, group=GROUP
+)
 async def waiting_list(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
     pending = await waiting_for(person.id, await desk.service.delegations(), desk.service.today())
     if not pending:
@@ -238,7 +243,9 @@ async def waiting_list(ctx: Context, person: Person, desk: ApprovalDesk) -> None
             ctx.reply(CardMessage(instance.id))
 
 
-@router.command("我的申请", "my-approvals", summary="查看我发起的申请和进度", permission=VIEW, group=GROUP)
+@router.command(
+    "我的申请", "my-approvals", summary="查看我发起的申请和进度", permission=VIEW, group=GROUP
+)
 async def my_requests(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
     mine = await requests_of(person.id, LIST_LIMIT)
     if not mine:
@@ -255,7 +262,12 @@ async def my_requests(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
 
 
 @router.command(
-    "撤回", "withdraw", summary="撤回我的申请，例如 /撤回 12", usage="/撤回 编号", permission=SUBMIT, group=GROUP
+    "撤回",
+    "withdraw",
+    summary="撤回我的申请，例如 /撤回 12",
+    usage="/撤回 编号",
+    permission=SUBMIT,
+    group=GROUP,
 )
 async def withdraw(
     ctx: Context, person: Person, command: CommandInvocation, desk: ApprovalDesk
@@ -308,4 +320,3 @@ async def delegate(
     for approval in await waiting_for(person.id, (), desk.service.today()):
         await desk.refresh(ctx, approval.id)  # the delegate may tap the cards already out
     ctx.reply(Text(f"已委托 {to.name} 在 {until.month}月{until.day}日 前代你审批。"))
-

@@ -1,25 +1,27 @@
-"""The request's life, in one place: draft → pending (step n) → approved / rejected / withdrawn."""
+"""The request's life: draft → pending (step n) → approved / rejected / withdrawn.
+
+The statuses and which changes are allowed live in ``storage.status`` with every other status
+of the bot; this module names the actions people take and what each one leads to.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from storage.status import ApprovalStatus as Status
+from storage.status import InvalidTransition, StepStatus, check
 
-class Status(StrEnum):
-    draft = "draft"  # saved, waiting for fields or attachments; nobody has been asked yet
-    pending = "pending"  # waiting for the current step's approver
-    approved = "approved"
-    rejected = "rejected"
-    withdrawn = "withdrawn"
+IllegalTransition = InvalidTransition
 
-
-class StepStatus(StrEnum):
-    waiting = "waiting"  # a later step, not asked yet
-    pending = "pending"  # the current step
-    approved = "approved"
-    rejected = "rejected"
-    skipped = "skipped"  # another member of the any-of group decided, or the request ended
-    cc = "cc"  # copied, not deciding
+__all__ = [
+    "FINAL",
+    "STATUS_LABELS",
+    "Action",
+    "IllegalTransition",
+    "Status",
+    "StepStatus",
+    "next_status",
+]
 
 
 class Action(StrEnum):
@@ -29,26 +31,21 @@ class Action(StrEnum):
     withdraw = "withdraw"
 
 
-FINAL = frozenset({Status.approved, Status.rejected, Status.withdrawn})
-
-# (status, action) → status after it; approving a step that is not the last stays pending.
-TRANSITIONS: dict[tuple[Status, Action], Status] = {
-    (Status.draft, Action.submit): Status.pending,
-    (Status.draft, Action.withdraw): Status.withdrawn,
-    (Status.pending, Action.approve): Status.approved,
-    (Status.pending, Action.reject): Status.rejected,
-    (Status.pending, Action.withdraw): Status.withdrawn,
+_TARGET: dict[Action, Status] = {
+    Action.submit: Status.pending,
+    Action.approve: Status.approved,
+    Action.reject: Status.rejected,
+    Action.withdraw: Status.withdrawn,
 }
-
-
-class IllegalTransition(ValueError):
-    pass
+FINAL = frozenset({Status.approved, Status.rejected, Status.withdrawn})
 
 
 def next_status(status: Status, action: Action, *, last_step: bool = True) -> Status:
-    target = TRANSITIONS.get((status, action))
-    if target is None:
+    """The status after ``action``; approving a step that is not the last stays pending."""
+    target = _TARGET[action]
+    if status == target:  # submitting what is already pending, deciding twice
         raise IllegalTransition(f"{action.value} is not allowed when {status.value}")
+    check(Status, status.value, target.value)
     if action is Action.approve and not last_step:
         return Status.pending
     return target

@@ -39,8 +39,8 @@ def router_with_tap(action: type[CardAction], name: str) -> Router:
 
 def test_the_shipped_features_fit(sqlite_url: str) -> None:
     rt = build_runtime(make_config(sqlite_url))
-    assert [f.name for f in features()] == ["help", "brief", "followup"]
-    assert {"fu", "nq"} <= set(rt.dispatcher.actions._by_prefix)
+    assert [f.name for f in features()] == ["help", "brief", "approvals", "followup"]
+    assert {"fu", "nq", "ap"} <= set(rt.dispatcher.actions._by_prefix)
     assert {"brief", "help"} <= rt.dispatcher.request_topics
 
 

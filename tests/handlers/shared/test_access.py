@@ -54,6 +54,7 @@ SEES = {
     "ma.jun": set(),
 }
 LOGS_VISITS = {"rep", "supervisor", "manager", "director"}
+SUBMITS_APPROVALS = {"rep", "supervisor", "manager", "director", "admin"}
 
 
 @pytest.fixture
@@ -78,6 +79,8 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     who = person(policy, viewer)
     assert policy.may(who, "brief.view")  # everyone in the organisation
     assert policy.may(who, "followup.log") == (who.role.value in LOGS_VISITS)
+    assert policy.may(who, "approvals.submit") == (who.role.value in SUBMITS_APPROVALS)
+    assert policy.may(who, "approvals.view")  # /待审批 and /我的申请: legal and finance decide too
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None
