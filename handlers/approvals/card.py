@@ -44,7 +44,8 @@ def reason_from(text: str) -> str:
 
 
 def approval_card(card_id: str, view: View, names: Names, tz: ZoneInfo) -> Card:
-    rows = [Row(label, value) for label, value in field_rows(view)]
+    rows = [Row("申请人", names(view.approval.requester_id))]
+    rows += [Row(label, value) for label, value in field_rows(view)]
     if view.attachments:
         files = "、".join(f"{a.name or a.filename}（{a.filename}）" for a in view.attachments)
         rows.append(Row("附件", files))
@@ -60,10 +61,10 @@ def approval_card(card_id: str, view: View, names: Names, tz: ZoneInfo) -> Card:
             Button("驳回", ApprovalTap(card_id, 0, Op.reject, seq).pack(), "danger"),
         )
     else:
-        closed = where(view, names, tz)
+        closed = where(view, names, tz, reason=False)  # the grey label: short
     return Card(
         id=card_id,
-        title=headline(view, names),
+        title=headline(view),
         subtitle=where(view, names, tz),
         rows=tuple(rows),
         buttons=buttons,

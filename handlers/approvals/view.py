@@ -77,7 +77,7 @@ def _hm(at: datetime | None, tz: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def where(view: View, names: Names, tz: ZoneInfo) -> str:
+def where(view: View, names: Names, tz: ZoneInfo, *, reason: bool = True) -> str:
     """Where the request stands, in one line: 待 王丽 审批（第 2/3 级，截止 12月1日 18:00）."""
     if view.status is Status.pending:
         current = view.current()
@@ -91,8 +91,10 @@ def where(view: View, names: Names, tz: ZoneInfo) -> str:
     last = decided[-1] if decided else None
     if view.status in (Status.approved, Status.rejected) and last is not None:
         by = names(last.decided_by or last.approver_id)
-        reason = f"：{last.comment}" if view.status is Status.rejected and last.comment else ""
-        return f"{STATUS_LABELS[view.status]} · {by} · {_hm(last.decided_at, tz)}{reason}"
+        said = last.comment if reason and view.status is Status.rejected else None
+        return f"{STATUS_LABELS[view.status]} · {by} · {_hm(last.decided_at, tz)}" + (
+            f"：{said}" if said else ""
+        )
     return f"{STATUS_LABELS[view.status]} · {_hm(view.approval.decided_at, tz)}"
 
 
@@ -125,9 +127,9 @@ def history(view: View, names: Names, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def headline(view: View, names: Names) -> str:
-    a = view.approval
-    return f"{view.template.name} #{a.id} · {a.title} · {names(a.requester_id)} 提交"
+def headline(view: View) -> str:
+    client = view.approval.form.get("client")
+    return f"{view.template.name} #{view.approval.id}" + (f" · {client}" if client else "")
 
 
 def summary_line(view: View, names: Names, tz: ZoneInfo) -> str:
