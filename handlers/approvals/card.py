@@ -46,10 +46,9 @@ def reason_from(text: str) -> str:
 def approval_card(card_id: str, view: View, names: Names, tz: ZoneInfo) -> Card:
     rows = [Row("申请人", names(view.approval.requester_id))]
     rows += [Row(label, value) for label, value in field_rows(view)]
+    rows += [Row(f"第{seq}级", text) for seq, text in history(view, names, tz)]
     if view.attachments:
-        files = "、".join(f"{a.name or a.filename}（{a.filename}）" for a in view.attachments)
-        rows.append(Row("附件", files))
-    rows.append(Row("审批进度", "\n".join(history(view, names, tz))))
+        rows.append(Row("附件", "、".join(a.name or a.filename for a in view.attachments)))
     if view.cc:
         rows.append(Row("抄送", "、".join(names(p) for p in view.cc)))
     buttons: tuple[Button, ...] = ()
@@ -65,7 +64,7 @@ def approval_card(card_id: str, view: View, names: Names, tz: ZoneInfo) -> Card:
     return Card(
         id=card_id,
         title=headline(view),
-        subtitle=where(view, names, tz),
+        subtitle=where(view, names, tz, short=True),
         rows=tuple(rows),
         buttons=buttons,
         closed=closed,

@@ -77,13 +77,18 @@ def _hm(at: datetime | None, tz: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def where(view: View, names: Names, tz: ZoneInfo, *, reason: bool = True) -> str:
-    """Where the request stands, in one line: 待 王丽 审批（第 2/3 级，截止 12月1日 18:00）."""
+def where(
+    view: View, names: Names, tz: ZoneInfo, *, reason: bool = True, short: bool = False
+) -> str:
+    """Where the request stands, in one line: 待 王丽 审批（第 2/3 级，截止 12月1日 18:00）;
+    ``short`` for a card's subtitle (WeCom shows 30 characters): 待 王丽 审批（2/3，12月1日 18:00前）."""
     if view.status is Status.pending:
         current = view.current()
         who = "或".join(names(s.approver_id) for s in current)
         seq = current[0].seq if current else view.approval.current_step
         due = _hm(view.approval.sla_due_at, tz)
+        if short:
+            return f"待 {who} 审批（{seq}/{view.seqs}{'，' + due + '前' if due else ''}）"
         return f"待 {who} 审批（第 {seq}/{view.seqs} 级{'，截止 ' + due if due else ''}）"
     if view.status is Status.draft:
         return "待补充，尚未提交"
@@ -98,13 +103,11 @@ def where(view: View, names: Names, tz: ZoneInfo, *, reason: bool = True) -> str
     return f"{STATUS_LABELS[view.status]} · {_hm(view.approval.decided_at, tz)}"
 
 
-def history(view: View, names: Names, tz: ZoneInfo) -> list[str]:
-    """One line per step: ① 赵磊 已同意 12月1日 14:02 (代 王丽) / ② 王丽 待审批."""
-    marks = "①②③④⑤⑥⑦⑧⑨"
-    lines: list[str] = []
+def history(view: View, names: Names, tz: ZoneInfo) -> list[tuple[int, str]]:
+    """(step, what happened there): 赵磊（代 王丽）已同意 12月1日 14:02 / 王丽 待审批."""
+    lines: list[tuple[int, str]] = []
     for seq in sorted({s.seq for s in view.steps}):
         group = [s for s in view.steps if s.seq == seq]
-        mark = marks[seq - 1] if seq <= len(marks) else f"{seq}."
         decided = next((s for s in group if s.decided_at is not None), None)
         if decided is not None:
             by = names(decided.decided_by or decided.approver_id)
@@ -115,7 +118,7 @@ def history(view: View, names: Names, tz: ZoneInfo) -> list[str]:
             )
             verdict = "已同意" if decided.status == StepStatus.approved else "已驳回"
             reason = f"：{decided.comment}" if decided.comment else ""
-            lines.append(f"{mark} {by}{instead} {verdict} {_hm(decided.decided_at, tz)}{reason}")
+            lines.append((seq, f"{by}{instead} {verdict} {_hm(decided.decided_at, tz)}{reason}"))
             continue
         who = "或".join(names(s.approver_id) for s in group)
         state = {
@@ -123,7 +126,7 @@ def history(view: View, names: Names, tz: ZoneInfo) -> list[str]:
             StepStatus.waiting: "未开始",
             StepStatus.skipped: "未审批",
         }.get(StepStatus(group[0].status), "")
-        lines.append(f"{mark} {who} {state}")
+        lines.append((seq, f"{who} {state}"))
     return lines
 
 

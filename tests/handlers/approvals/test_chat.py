@@ -109,11 +109,9 @@ async def test_quote_with_attachments_approved_then_rejected_with_a_reason(bot: 
     card = CardStore.card_of(await CardInstance.get(id=card_id))
     rows = {r.label: r.value for r in card.rows}
     assert rows["客户"] == "华东机械" and rows["报价金额"] == "30万元" and rows["折扣"] == "5%"
-    assert (
-        rows["附件"].startswith("产品配置表（图片")
-        and "技术参数说明（技术参数说明.pdf）" in rows["附件"]
-    )
-    assert rows["抄送"] == "马骏"
+    assert rows["附件"] == "产品配置表、技术参数说明" and rows["抄送"] == "马骏"
+    assert (rows["第1级"], rows["第2级"]) == ("赵磊 待审批", "王丽 未开始")
+    assert card.subtitle == "待 赵磊 审批（1/2，11月27日 18:00前）"
     assert [b.text for b in card.buttons] == ["同意", "驳回"]
 
     await bot.tap("zhao.lei", card_id, "同意")
