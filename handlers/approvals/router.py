@@ -25,6 +25,7 @@ from handlers.approvals.view import load, summary_line
 from handlers.shared.access import CLIENT_NOT_VISIBLE, AccessPolicy
 from handlers.shared.catalog import CatalogService
 from handlers.shared.crm import find_client, open_deal
+from nlp.intent import Topic
 from storage.media import MediaStore
 from storage.models import Approval
 from storage.status import CardStatus
@@ -192,6 +193,21 @@ async def reason_reply(
     return None
 
 
+_FOR_ME = re.compile(r"待我|等我|要我|我要批|我该批|待审批|待批|需要我")
+
+
+@router.request(Topic.approvals)
+async def approvals_request(
+    ctx: Context, person: Person, event: TextEvent, desk: ApprovalDesk
+) -> object:
+    """ "我的报价批下来没" is /我的申请; "有什么要我批的" is /待审批."""
+    if _FOR_ME.search(event.text):
+        await show_waiting(ctx, person, desk)
+    else:
+        await show_mine(ctx, person, desk)
+    return None
+
+
 # ---------------------------------------------------------------------- attachments
 @router.on(FileEvent, ImageEvent, filters=(known_user,))
 async def attachment(
@@ -229,6 +245,10 @@ async def attachment(
     "待审批", "todo-approvals", summary="查看等我审批的申请", permission=VIEW, group=GROUP
 )
 async def waiting_list(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    await show_waiting(ctx, person, desk)
+
+
+async def show_waiting(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
     pending = await waiting_for(person.id, await desk.service.delegations(), desk.service.today())
     if not pending:
         ctx.reply(Text("目前没有等你审批的申请。"))
@@ -247,6 +267,10 @@ async def waiting_list(ctx: Context, person: Person, desk: ApprovalDesk) -> None
     "我的申请", "my-approvals", summary="查看我发起的申请和进度", permission=VIEW, group=GROUP
 )
 async def my_requests(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    await show_mine(ctx, person, desk)
+
+
+async def show_mine(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
     mine = await requests_of(person.id, LIST_LIMIT)
     if not mine:
         ctx.reply(Text("你还没有发起过审批。发送 /报价 客户 金额 试试。"))

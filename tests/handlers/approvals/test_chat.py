@@ -268,3 +268,14 @@ async def test_nobody_to_decide_tells_the_requester_and_the_admins(
     ]
     assert told["lin.feng"][0].startswith("李娜 的审批申请无法提交：审批链第 1 级")
     assert await Approval.all().count() == 0
+
+
+async def test_plain_language_asks_for_the_two_lists(bot: Harness) -> None:
+    await bot.say("zhang.wei", "/样品 华东机械 样机一台")
+    await bot.next_sent(3)
+    await bot.say("zhang.wei", "我的样品申请批下来没")
+    (mine,) = await bot.next_sent()
+    assert isinstance(mine.reply, Markdown) and mine.reply.text.startswith("**我的申请**")
+    await bot.say("zhao.lei", "有什么需要我审批的吗")
+    sent = await bot.next_sent(2)  # the list, and the card again to act on
+    assert texts(sent)["zhao.lei"][0].startswith("**等你审批的申请（1）**")
