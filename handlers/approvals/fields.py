@@ -127,7 +127,11 @@ def check(
 def problems_text(template: ApprovalTemplate, problems: list[str]) -> str:
     lines = [f"{template.name}还不能提交，请补充以下 {len(problems)} 项："]
     lines += [f"{n}. {p}" for n, p in enumerate(problems, 1)]
-    lines.append("补齐后我会自动提交。")
+    if template.command and any(not p.startswith("缺少附件") for p in problems):
+        # A plain text would read as a visit note: fields are filled by the command again.
+        lines.append(f"缺的内容请再发一次 /{template.command} 加上，补齐后我会自动提交。")
+    else:
+        lines.append("补齐后我会自动提交。")
     return "\n".join(lines)
 
 

@@ -38,6 +38,10 @@ def test_every_problem_is_reported_at_once_with_what_to_send() -> None:
     text = problems_text(QUOTE, got.problems)
     assert text.splitlines()[0] == "报价审批还不能提交，请补充以下 4 项："
     assert "4. 缺少附件「技术参数说明」" in text
+    # A plain text would read as a visit note: fields are filled by sending the command again.
+    assert text.splitlines()[-1] == "缺的内容请再发一次 /报价 加上，补齐后我会自动提交。"
+    only_files = problems_text(QUOTE, ["缺少附件「产品配置表」：请把文件或图片直接发给我"])
+    assert only_files.splitlines()[-1] == "补齐后我会自动提交。"
 
 
 def test_boundaries_of_the_rules() -> None:
