@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -55,6 +56,7 @@ class Runtime:
     sender: OutboxSender
     policy: AccessPolicy
     ready: bool = False
+    started_at: datetime | None = None  # from the injected clock, when the bot became ready
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
@@ -199,6 +201,7 @@ def build_runtime(
         sender,
         policy,
     )
+    services.add(rt)  # for admin views of the process itself (/状态)
     add_shared_services(rt)
     for feature in features:
         if feature.services is not None:
@@ -224,6 +227,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await rt.workers.start()
         for ch in rt.channels:
             await ch.start()
+        rt.started_at = rt.clock.now()
         rt.ready = True
         log.info(
             "salesbot ready",

@@ -1,4 +1,4 @@
-"""The ``salesbot`` command: serve, migrate, check-config, demo, and the NLP tools."""
+"""The ``salesbot`` command: init, doctor, serve, migrate, check-config, demo, the NLP tools."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from bot.config import AppConfig, ConfigError, load_config
+from bot.config import AppConfig, ConfigError, check_config, load_config
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -29,12 +29,35 @@ def load_or_exit(path: str) -> AppConfig:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     path = args.path or _config_path(args)
-    config = load_or_exit(path)
+    report = check_config(path)
+    if report.errors:
+        print(f"{path}: 配置有 {len(report.errors)} 处错误：", file=sys.stderr)
+        for problem in report.errors:
+            print(f"  {problem}", file=sys.stderr)
+    if report.warnings:
+        print(f"{path}: {len(report.warnings)} 条提醒（不影响启动）：", file=sys.stderr)
+        for problem in report.warnings:
+            print(f"  {problem}", file=sys.stderr)
+    config = report.config
+    if config is None:
+        return 1
     print(
         f"{path}: 配置正确 — {len(config.people)} 人，{len(config.teams)} 个团队，"
         f"{len(config.funnel.stages)} 个阶段，{len(config.approvals)} 个审批模板"
     )
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.ops import doctor
+
+    return doctor.run(load_or_exit(_config_path(args)), args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from bot.ops import init_config
+
+    return init_config.run(args)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -90,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("init", help="回答几个问题，生成第一份 config.yaml")
+    p.set_defaults(func=cmd_init)
+    _add_init_arguments(p)
+
+    p = with_config(sub.add_parser("doctor", help="检查数据库、平台凭证、回调、语音模型等是否就绪"))
+    p.set_defaults(func=cmd_doctor)
+    _add_doctor_arguments(p)
+
     p = with_config(sub.add_parser("migrate", help="把数据库升级到最新结构"))
     p.set_defaults(func=cmd_migrate)
 
@@ -113,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("nlp.transcribe_cli", "nlp.parse_cli"):
         _add_optional(sub, name)
     return parser
+
+
+def _add_init_arguments(p: argparse.ArgumentParser) -> None:
+    from bot.ops.init_config import add_arguments
+
+    add_arguments(p)
+
+
+def _add_doctor_arguments(p: argparse.ArgumentParser) -> None:
+    from bot.ops.doctor import add_arguments
+
+    add_arguments(p)
 
 
 def _add_optional(sub: argparse._SubParsersAction, module: str) -> None:  # type: ignore[type-arg]

@@ -13,7 +13,8 @@ from bot.feature import Feature
 
 def features() -> list[Feature]:
     from handlers import brief, help
+    from handlers.admin import FEATURE as ADMIN
     from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
 
-    return [help.FEATURE, brief.FEATURE, APPROVALS, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, ADMIN, APPROVALS, FOLLOWUP]

@@ -8,19 +8,17 @@ HTTP error, non-JSON or off-schema reply) returns None and logs why — never th
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 
 import aiohttp
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.intent import IntentGuess, Kind, Topic
+from nlp.llm_chat import LlmUnavailable, ask_json
 from nlp.settings_nlp import LlmSettings
 
 log = logging.getLogger(__name__)
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 SYSTEM_PROMPT = """你是销售团队聊天机器人的意图分类助手。判断用户发来的一条消息属于哪一类，只输出一个 JSON 对象，不要输出其他文字。
 - note：销售的拜访/跟进记录（叙述见了谁、聊了什么、客户说了或问了什么、下一步做什么）。记录里转述的客户提问仍然是 note。
 - request：向机器人查询或要东西。topic 只能取：
@@ -56,29 +54,15 @@ def build_messages(text: str) -> list[dict[str, str]]:
 
 
 async def _ask(text: str, settings: LlmSettings, session: aiohttp.ClientSession) -> IntentReply:
-    payload = {
-        "model": settings.model,
-        "messages": build_messages(text),
-        "response_format": {"type": "json_object"},
-        "max_tokens": min(settings.max_tokens, 128),  # the answer is four short fields
-        "temperature": settings.temperature,
-    }
-    headers = {}
-    if settings.api_key is not None:
-        headers["Authorization"] = f"Bearer {settings.api_key.get_secret_value()}"
-    timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
-    async with session.post(
-        settings.chat_url, json=payload, headers=headers, timeout=timeout
-    ) as resp:
-        if resp.status != 200:
-            raise aiohttp.ClientResponseError(
-                resp.request_info, resp.history, status=resp.status, message=resp.reason or ""
-            )
-        data = await resp.json(content_type=None)
-    content = data["choices"][0]["message"]["content"]
-    reply = IntentReply.model_validate_json(_FENCE.sub("", content))
+    reply = await ask_json(
+        IntentReply,
+        build_messages(text),
+        settings=settings,
+        session=session,
+        max_tokens=min(settings.max_tokens, 128),  # the answer is four short fields
+    )
     if reply.kind is Kind.request and reply.topic is None:
-        raise ValueError("request without a topic")
+        raise LlmUnavailable("reply off schema: request without a topic")
     return reply
 
 
@@ -90,18 +74,8 @@ async def llm_classify(
         return None
     try:
         reply = await _ask(text, settings, session)
-    except TimeoutError:
-        reason = f"timeout after {settings.timeout_s:g} s"
-    except aiohttp.ClientResponseError as exc:
-        reason = f"HTTP {exc.status}"
-    except aiohttp.ClientError as exc:
-        reason = f"connection error: {type(exc).__name__}"
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
-        reason = f"not a chat completion: {type(exc).__name__}"
-    except ValidationError as exc:
-        reason = f"reply off schema: {exc.error_count()} error(s)"
-    except ValueError as exc:
-        reason = f"reply off schema: {exc}"
+    except LlmUnavailable as exc:
+        reason = exc.reason
     else:
         return reply.guess()
     log.warning("LLM intent not used: %s", reason)

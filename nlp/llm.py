@@ -9,24 +9,22 @@ never the note text or the key.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
 import aiohttp
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nlp.extract import SHANGHAI, Catalog, Extraction
 from nlp.extract.amounts import deal_amount
 from nlp.extract.model import missing_fields
+from nlp.llm_chat import LlmUnavailable, ask_json
 from nlp.settings_nlp import LlmSettings
 
 log = logging.getLogger(__name__)
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 _SYSTEM_PROMPT = """你是销售跟进记录的信息抽取助手。从销售的口述或文字记录中抽取字段，只输出一个 JSON 对象，不要输出其他文字。
 字段（没有提到的填 null 或空列表，不要猜测）：
 - client: 客户公司名称
@@ -96,36 +94,6 @@ def build_messages(text: str, now: datetime, catalog: Catalog) -> list[dict[str,
     return [{"role": "system", "content": system}, {"role": "user", "content": text}]
 
 
-async def _ask(
-    text: str,
-    settings: LlmSettings,
-    catalog: Catalog,
-    now: datetime,
-    session: aiohttp.ClientSession,
-) -> LlmReply:
-    payload = {
-        "model": settings.model,
-        "messages": build_messages(text, now, catalog),
-        "response_format": {"type": "json_object"},
-        "max_tokens": settings.max_tokens,
-        "temperature": settings.temperature,
-    }
-    headers = {}
-    if settings.api_key is not None:
-        headers["Authorization"] = f"Bearer {settings.api_key.get_secret_value()}"
-    timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
-    async with session.post(
-        settings.chat_url, json=payload, headers=headers, timeout=timeout
-    ) as resp:
-        if resp.status != 200:
-            raise aiohttp.ClientResponseError(
-                resp.request_info, resp.history, status=resp.status, message=resp.reason or ""
-            )
-        data = await resp.json(content_type=None)
-    content = data["choices"][0]["message"]["content"]
-    return LlmReply.model_validate_json(_FENCE.sub("", content))
-
-
 def merge(
     rules: Extraction, reply: LlmReply, catalog: Catalog, now: datetime, rep_id: str | None
 ) -> tuple[Extraction, tuple[str, ...]]:
@@ -180,17 +148,11 @@ async def llm_fill(
     if not settings.enabled or not wants_llm(rules):
         return LlmOutcome(rules)
     try:
-        reply = await _ask(text, settings, catalog, now, session)
-    except TimeoutError:
-        reason = f"timeout after {settings.timeout_s:g} s"
-    except aiohttp.ClientResponseError as exc:
-        reason = f"HTTP {exc.status}"
-    except aiohttp.ClientError as exc:
-        reason = f"connection error: {type(exc).__name__}"
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
-        reason = f"not a chat completion: {type(exc).__name__}"
-    except ValidationError as exc:
-        reason = f"reply off schema: {exc.error_count()} error(s)"
+        reply = await ask_json(
+            LlmReply, build_messages(text, now, catalog), settings=settings, session=session
+        )
+    except LlmUnavailable as exc:
+        reason = exc.reason
     else:
         merged, filled = merge(rules, reply, catalog, now, rep_id)
         return LlmOutcome(merged, filled)

@@ -1,45 +1,74 @@
-"""Cross-reference checks for approval templates and delegations (called from checks.py).
+"""Checks for approval templates and delegations (called from checks.py).
 
-Besides unknown ids, it resolves every route for every rep, so a chain that would end with
-nobody (a rung no one fills) is found by ``check-config``, not by a rep at submit time.
+``approval_references`` reads the raw YAML, like the other reference checks, so an unknown
+approver is reported even when another section failed. ``approval_problems`` checks the typed
+templates. ``stranded_rules`` resolves a template's routes for one rep, so a chain that would end
+with nobody (a rung
+no one fills) is found by ``check-config`` (a warning, see advisories.py), not by a rep at submit
+time.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from bot.config.approvals import NUMERIC_TYPES, ApprovalTemplate, Condition
+from bot.config.messages import suggestion
 from bot.config.models import AppConfig
-from bot.config.org import Role
+from bot.config.org import Person, Role
 from handlers.approvals.approvers import is_known_ref
 from handlers.approvals.routing import MissingApprover, route
 
 Loc = tuple[str | int, ...]
 
 
+def approval_references(raw: Mapping[str, Any], person_ids: list[str]) -> Iterator[tuple[Loc, str]]:
+    """Approver references in routes and cc rules, and the people delegations name."""
+    known = set(person_ids)
+    approvals = raw.get("approvals")
+    for tid, template in approvals.items() if isinstance(approvals, Mapping) else ():
+        if not isinstance(template, Mapping):
+            continue
+        for section, key in (("route", "chain"), ("cc", "to")):
+            rules = template.get(section)
+            for i, rule in enumerate(rules if isinstance(rules, list) else []):
+                refs = rule.get(key) if isinstance(rule, Mapping) else None
+                for loc, ref in _refs(("approvals", tid, section, i, key), refs):
+                    if not is_known_ref(ref, known):
+                        yield loc, _unknown_approver(ref, known)
+    delegations = raw.get("delegations")
+    for i, d in enumerate(delegations if isinstance(delegations, list) else []):
+        for key in ("from", "to") if isinstance(d, Mapping) else ():
+            pid = d.get(key)
+            if isinstance(pid, str) and pid not in known:
+                yield ("delegations", i, key), f"未知的人员「{pid}」{suggestion(pid, person_ids)}"
+
+
+def _refs(loc: Loc, refs: object) -> Iterator[tuple[Loc, str]]:
+    for j, ref in enumerate(refs if isinstance(refs, list) else []):
+        if isinstance(ref, str):
+            yield (*loc, j), ref
+        elif isinstance(ref, list):  # an any-of group
+            yield from ((((*loc, j, k), r) for k, r in enumerate(ref) if isinstance(r, str)))
+
+
 def approval_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
-    person_ids = {p.id for p in cfg.people}
+    """Checks over the templates and delegations that validated."""
     commands = Counter(t.command for t in cfg.approvals.values() if t.command)
     for tid, template in cfg.approvals.items():
         base: Loc = ("approvals", tid)
         if template.command and commands[template.command] > 1:
             yield (*base, "command"), f"命令 /{template.command} 被多个模板使用"
         yield from _fields(template, base)
-        unknown = list(_references(template, base, person_ids))
-        yield from unknown
         if template.route[-1].when:
             yield (
                 (*base, "route", len(template.route) - 1, "when"),
                 ("最后一条路线不能带条件，否则有的申请找不到审批路线"),
             )
-        if not unknown:  # an unknown id already explains why a rung stays empty
-            yield from _unfilled(template, base, cfg)
     for i, d in enumerate(cfg.delegations):
         loc: Loc = ("delegations", i)
-        for key, pid in (("from", d.from_), ("to", d.to)):
-            if pid not in person_ids:
-                yield (*loc, key), f"unknown person '{pid}'"
         if d.from_ == d.to:
             yield (*loc, "to"), "不能委托给自己"
         if d.since is not None and d.since > d.until:
@@ -64,44 +93,35 @@ def _fields(template: ApprovalTemplate, base: Loc) -> Iterator[tuple[Loc, str]]:
             yield loc, f"条件 '{cond}' 只能比较金额或百分比字段"
 
 
-def _references(
-    template: ApprovalTemplate, base: Loc, person_ids: set[str]
-) -> Iterator[tuple[Loc, str]]:
+def _unknown_approver(ref: str, person_ids: set[str]) -> str:
+    roles = [r.value for r in Role]
+    known = ["supervisor", "supervisor+1", *roles, *sorted(person_ids)]
+    return (
+        f"未知的审批人「{ref}」{suggestion(ref, known)}，应为 supervisor、supervisor+N、"
+        f"角色（{'、'.join(roles)}）或人员 id"
+    )
+
+
+def has_unknown_refs(template: ApprovalTemplate, person_ids: set[str]) -> bool:
+    refs = [r for rule in template.route for rung in rule.chain for r in _group(rung)]
+    refs += [r for cc in template.cc for r in cc.to]
+    return any(not is_known_ref(r, person_ids) for r in refs)
+
+
+def _group(rung: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (rung,) if isinstance(rung, str) else rung
+
+
+def stranded_rules(template: ApprovalTemplate, rep: Person, people: Sequence[Person]) -> list[int]:
+    """Indexes of the route rules that would leave ``rep``'s request with nobody at some rung
+    (or nobody to copy): submitting under them fails with ``MissingApprover``."""
+    stranded = []
     for i, rule in enumerate(template.route):
-        for j, rung in enumerate(rule.chain):
-            refs = (rung,) if isinstance(rung, str) else rung
-            for k, ref in enumerate(refs):
-                loc: Loc = (*base, "route", i, "chain", j)
-                if not isinstance(rung, str):
-                    loc = (*loc, k)
-                if not is_known_ref(ref, person_ids):
-                    yield loc, f"unknown approver '{ref}' (a role or a person id)"
-    for i, cc in enumerate(template.cc):
-        for j, ref in enumerate(cc.to):
-            if not is_known_ref(ref, person_ids):
-                yield (*base, "cc", i, "to", j), f"unknown approver '{ref}' (a role or a person id)"
-
-
-def _unfilled(template: ApprovalTemplate, base: Loc, cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
-    """Each route rule and cc rule, resolved for every rep: a rung nobody fills is a problem."""
-    reported: set[Loc] = set()
-    ids = {p.id for p in cfg.people}
-    # A rep whose supervisor id is unknown is reported on the person already.
-    reps = [p for p in cfg.people if p.role is Role.rep and (p.supervisor or "") in ids | {""}]
-    for rep in reps:
-        for i, rule in enumerate(template.route):
-            # Force rule i (and every cc rule) by evaluating a template with only that rule.
-            forced = template.model_copy(update={"route": (rule.model_copy(update={"when": ()}),)})
-            plan = route(forced, _all_present(template), rep, cfg.people)
-            if isinstance(plan, MissingApprover):
-                loc: Loc = (
-                    (*base, "route", i, "chain", plan.rung)
-                    if plan.rung is not None
-                    else (*base, "cc")
-                )
-                if loc not in reported:
-                    reported.add(loc)
-                    yield loc, f"{rep.name}（{rep.id}）的申请在这一级找不到审批人：{plan.message()}"
+        # Force rule i (and every cc rule) by evaluating a template with only that rule.
+        forced = template.model_copy(update={"route": (rule.model_copy(update={"when": ()}),)})
+        if isinstance(route(forced, _all_present(template), rep, people), MissingApprover):
+            stranded.append(i)
+    return stranded
 
 
 def _all_present(template: ApprovalTemplate) -> dict[str, object]:

@@ -47,11 +47,11 @@ class TemplateField(Frozen):
     def _consistent(self) -> TemplateField:
         bounded = any(v is not None for v in (self.gt, self.ge, self.lt, self.le))
         if bounded and self.type not in NUMERIC_TYPES:
-            raise ValueError("gt/ge/lt/le apply only to amount and percent fields")
+            raise ValueError("gt/ge/lt/le 只能用于金额（amount）和百分比（percent）字段")
         if self.type is FieldType.choice and not self.choices:
-            raise ValueError("a choice field needs choices")
+            raise ValueError("选择（choice）字段需要 choices")
         if self.choices and self.type is not FieldType.choice:
-            raise ValueError("choices apply only to choice fields")
+            raise ValueError("choices 只能用于选择（choice）字段")
         return self
 
 
@@ -80,7 +80,7 @@ class Condition(Frozen):
         if m:
             return cls(field=m[2], op="absent" if m[1] else "present")
         raise ValueError(
-            f"cannot read condition '{text}' (write e.g. 'amount < 100000' or 'special_terms')"
+            f"看不懂条件「{text}」，应写成 amount < 100000、amount >= 50万 或 special_terms 这样"
         )
 
     def __str__(self) -> str:

@@ -25,13 +25,13 @@ class WorkHours(Frozen):
     @classmethod
     def _hhmm(cls, value: str) -> str:
         if not HHMM.match(value):
-            raise ValueError("expected a time like 09:00")
+            raise ValueError("应为 09:00 这样的时间")
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> "WorkHours":
         if self.end <= self.start:  # "HH:MM" strings compare like times
-            raise ValueError("end must be later than start (a working day cannot cross midnight)")
+            raise ValueError("end 必须晚于 start（一个工作日不能跨过午夜）")
         return self
 
     @property
@@ -50,6 +50,25 @@ class CalendarSettings(Frozen):
     holidays: dict[int, tuple[date, ...]] = Field(default_factory=dict)
     workdays: dict[int, tuple[date, ...]] = Field(default_factory=dict)
 
+    def covers(self, year: int) -> bool:
+        """Does the calendar know ``year``'s holidays (library data or the admin's lists)?"""
+        if self.source == "none" or year in self.holidays or year in self.workdays:
+            return True
+        import chinese_calendar
+
+        try:
+            chinese_calendar.is_workday(date(year, 1, 1))
+        except NotImplementedError:  # the library's way of saying "no data for that year"
+            return False
+        return True
+
+
+def missing_year_warning(year: int) -> str:
+    return (
+        f"{year} 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / calendar.workdays "
+        "中按国务院通知填写，目前按普通周末计算。"
+    )
+
 
 def calendar_problems(cal: CalendarSettings, at: Loc = ("calendar",)) -> Iterator[tuple[Loc, str]]:
     """Dates filed under the wrong year, and days that are both a holiday and a working day."""
@@ -61,7 +80,7 @@ def calendar_problems(cal: CalendarSettings, at: Loc = ("calendar",)) -> Iterato
             if d in off:
                 yield (
                     (*at, "workdays", str(year), i),
-                    f"{d} is listed both as a holiday and as a working day; keep only one",
+                    f"{d} 同时列在节假日（holidays）和调休工作日（workdays）中，只能保留一处",
                 )
 
 
@@ -70,4 +89,4 @@ def _misfiled(by_year: Mapping[int, tuple[date, ...]], at: Loc) -> Iterator[tupl
         for i, d in enumerate(days):
             if d.year != year:
                 # The key is a string in the location so the loader finds its line in the YAML.
-                yield (*at, str(year), i), f"{d} is not in {year}; list it under {d.year}"
+                yield (*at, str(year), i), f"{d} 不在 {year} 年，请写在 {d.year} 下面"

@@ -1,100 +1,208 @@
-"""Cross-references pydantic cannot see: ids that must exist, names that must be unique."""
+"""Cross-references pydantic cannot see: ids that must exist, names that must be unique.
+
+Reference checks read the raw YAML mapping, so they still run when a section fails schema
+validation: one ``check-config`` run then reports a wrong role, an unknown team and an unknown
+supervisor on the same line together. Checks that need typed values (amounts, enabled flags,
+secrets) run over the sections that did validate.
+"""
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from typing import Any
 
-from bot.config.approval_checks import approval_problems
+from bot.config.approval_checks import approval_problems, approval_references
 from bot.config.calendar import calendar_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
+from bot.config.messages import suggestion
 from bot.config.models import AppConfig
-from bot.config.org import Person, Role
 
 Loc = tuple[str | int, ...]
 
-
-def _unique(items: list[str], loc_of: list[Loc], what: str) -> Iterator[tuple[Loc, str]]:
-    counts = Counter(items)
-    for item, loc in zip(items, loc_of, strict=True):
-        if counts[item] > 1:
-            yield loc, f"duplicate {what} '{item}'"
+# Short lists are worth printing in full; a long people list is not.
+LIST_ALL_UP_TO = 8
 
 
-def semantic_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
-    region_ids = {r.id for r in cfg.regions}
-    team_ids = {t.id for t in cfg.teams}
-    person_ids = {p.id for p in cfg.people}
+def items(raw: Mapping[str, Any], *path: str) -> list[tuple[int, Mapping[str, Any]]]:
+    """The mapping items of the list at ``path``; anything malformed is the schema's to report."""
+    node: Any = raw
+    for key in path:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    if isinstance(node, Mapping) and path and path[0] == "channels":
+        node = [node]  # one app written as a mapping
+    if not isinstance(node, list):
+        return []
+    return [(i, item) for i, item in enumerate(node) if isinstance(item, Mapping)]
 
-    yield from _unique(
-        [r.id for r in cfg.regions],
-        [("regions", i, "id") for i in range(len(cfg.regions))],
-        "region id",
-    )
-    yield from _unique(
-        [t.id for t in cfg.teams], [("teams", i, "id") for i in range(len(cfg.teams))], "team id"
-    )
-    yield from _unique(
-        [p.id for p in cfg.people],
-        [("people", i, "id") for i in range(len(cfg.people))],
-        "person id",
-    )
+
+def text(value: Any) -> str | None:
+    if value is None or value == "" or isinstance(value, Mapping | list | bool):
+        return None
+    return str(value)
+
+
+def _unknown(what: str, value: str, known: list[str]) -> str:
+    listed = f"，已有：{'、'.join(known)}" if 0 < len(known) <= LIST_ALL_UP_TO else ""
+    return f"未知的{what}「{value}」{suggestion(value, known)}{listed}"
+
+
+def _unique(values: list[tuple[Loc, str]], what: str) -> Iterator[tuple[Loc, str]]:
+    counts = Counter(v for _, v in values)
+    for loc, value in values:
+        if counts[value] > 1:
+            yield loc, f"{what}「{value}」重复"
+
+
+def _ids(raw: Mapping[str, Any], section: str, key: str = "id") -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for i, item in items(raw, section):
+        value = text(item.get(key))
+        if value is not None:
+            out.append(((section, i, key), value))
+    return out
+
+
+def reference_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """Ids that must exist and names that must be unique, over the raw (substituted) mapping."""
+    regions, teams, people = _ids(raw, "regions"), _ids(raw, "teams"), _ids(raw, "people")
+    region_ids = list(dict.fromkeys(v for _, v in regions))
+    team_ids = list(dict.fromkeys(v for _, v in teams))
+    person_ids = list(dict.fromkeys(v for _, v in people))
+    yield from _unique(regions, "区域 id")
+    yield from _unique(teams, "团队 id")
+    yield from _unique(people, "人员 id")
     for key in ("wecom_userid", "dingtalk_staff_id"):
-        ids = [(i, getattr(p, key)) for i, p in enumerate(cfg.people) if getattr(p, key)]
-        yield from _unique([v for _, v in ids], [("people", i, key) for i, _ in ids], key)
+        yield from _unique(_ids(raw, "people", key), key)
 
-    for i, team in enumerate(cfg.teams):
-        if team.region not in region_ids:
-            yield ("teams", i, "region"), f"unknown region '{team.region}'"
-        if team.lead and team.lead not in person_ids:
-            yield ("teams", i, "lead"), f"unknown person '{team.lead}'"
+    for i, team in items(raw, "teams"):
+        region = text(team.get("region"))
+        if region is not None and region not in region_ids:
+            yield ("teams", i, "region"), _unknown("区域", region, region_ids)
+        lead = text(team.get("lead"))
+        if lead is not None and lead not in person_ids:
+            yield ("teams", i, "lead"), _unknown("人员", lead, person_ids)
 
-    by_id = {p.id: p for p in cfg.people}
-    for i, person in enumerate(cfg.people):
-        if person.team and person.team not in team_ids:
-            yield ("people", i, "team"), f"unknown team '{person.team}'"
-        if person.role is Role.rep and not person.team:
-            yield ("people", i, "team"), "a rep must belong to a team"
-        if person.supervisor:
-            if person.supervisor not in person_ids:
-                yield ("people", i, "supervisor"), f"unknown person '{person.supervisor}'"
-            elif _has_cycle(person.id, by_id):
-                yield ("people", i, "supervisor"), "the supervisor chain loops back to this person"
+    supervisors = {
+        pid: text(item.get("supervisor"))
+        for _, item in items(raw, "people")
+        if (pid := text(item.get("id"))) is not None
+    }
+    for i, person in items(raw, "people"):
+        team_id = text(person.get("team"))
+        if team_id is not None and team_id not in team_ids:
+            yield ("people", i, "team"), _unknown("团队", team_id, team_ids)
+        if person.get("role") == "rep" and team_id is None:
+            yield ("people", i, "team"), "销售（rep）必须属于一个团队"
+        boss = text(person.get("supervisor"))
+        if boss is None:
+            continue
+        if boss not in person_ids:
+            yield ("people", i, "supervisor"), _unknown("人员", boss, person_ids)
+        elif _loops(text(person.get("id")), supervisors):
+            yield ("people", i, "supervisor"), "上级链条绕回了此人自己"
 
-    names = [s.name for s in cfg.funnel.stages]
-    yield from _unique(names, [("funnel", "stages", i, "name") for i in range(len(names))], "stage")
-    kinds = Counter(s.kind for s in cfg.funnel.stages)
-    if kinds[StageKind.won] != 1 or kinds[StageKind.lost] != 1:
-        yield ("funnel", "stages"), "needs exactly one won stage and one lost stage"
-    if kinds[StageKind.open] == 0:
-        yield ("funnel", "stages"), "needs at least one open stage"
+    stages: list[tuple[Loc, str]] = [
+        (("funnel", "stages", i, "name"), name)
+        for i, stage in items(raw, "funnel", "stages")
+        if (name := text(stage.get("name"))) is not None
+    ]
+    yield from _unique(stages, "阶段")
+    yield from _stage_references(raw, [name for _, name in stages])
+    yield from approval_references(raw, person_ids)
+
+
+# Keys that name a funnel stage wherever they appear (rules in approvals, schedules, metrics …).
+STAGE_KEYS = frozenset({"stage", "stages", "from_stage", "to_stage"})
+
+
+def _stage_references(raw: Mapping[str, Any], names: list[str]) -> Iterator[tuple[Loc, str]]:
+    if not names:
+        return  # the funnel is missing or broken: reported on its own
+    known = set(names)
+    for key, value in raw.items():
+        if key != "funnel":
+            yield from _walk_stages(value, (str(key),), known, names)
+
+
+def _walk_stages(
+    node: Any, loc: Loc, known: set[str], names: list[str]
+) -> Iterator[tuple[Loc, str]]:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk_stages(item, (*loc, i), known, names)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        here: Loc = (*loc, str(key))
+        if key in STAGE_KEYS:
+            refs = [(here, value)] if isinstance(value, str) else []
+            if isinstance(value, list):
+                refs = [((*here, j), v) for j, v in enumerate(value) if isinstance(v, str)]
+            for ref_loc, name in refs:
+                if name not in known:
+                    yield ref_loc, _unknown("阶段", name, names)
+        else:
+            yield from _walk_stages(value, here, known, names)
+
+
+def _loops(start: str | None, supervisors: Mapping[str, str | None]) -> bool:
+    # Only a chain that returns to ``start`` counts; a loop further up is reported on its members.
+    if start is None:
+        return False
+    seen = {start}
+    current = supervisors.get(start)
+    while current:
+        if current == start:
+            return True
+        if current in seen:
+            return False
+        seen.add(current)
+        current = supervisors.get(current)
+    return False
+
+
+def typed_problems(cfg: AppConfig, valid: frozenset[str]) -> Iterator[tuple[Loc, str]]:
+    """Checks over typed values, for the top-level sections in ``valid`` (the ones that validated).
+
+    ``cfg.approvals`` holds only the templates that validated.
+    """
+    if "funnel" in valid:
+        kinds = Counter(s.kind for s in cfg.funnel.stages)
+        if kinds[StageKind.won] != 1 or kinds[StageKind.lost] != 1:
+            yield ("funnel", "stages"), "需要恰好一个赢单（won）阶段和一个输单（lost）阶段"
+        if kinds[StageKind.open] == 0:
+            yield ("funnel", "stages"), "至少需要一个进行中（open）阶段"
 
     yield from approval_problems(cfg)
 
-    yield from calendar_problems(cfg.calendar)
+    if "calendar" in valid:
+        yield from calendar_problems(cfg.calendar)
 
-    seen_paths: dict[str, Loc] = {}
+    if "channels" in valid:
+        yield from _channel_problems(cfg, server_valid="server" in valid)
+
+
+REQUIRED = "启用该渠道时必须填写"
+
+
+def _channel_problems(cfg: AppConfig, *, server_valid: bool) -> Iterator[tuple[Loc, str]]:
+    seen_paths: set[str] = set()
     for i, wecom in enumerate(cfg.channels.wecom):
         if wecom.enabled:
             yield from _wecom_fields(wecom, ("channels", "wecom", i))
             if wecom.callback_path in seen_paths:
-                yield (
-                    ("channels", "wecom", i, "callback_path"),
-                    f"path {wecom.callback_path} is used twice",
-                )
-            seen_paths[wecom.callback_path] = ("channels", "wecom", i)
+                loc: Loc = ("channels", "wecom", i, "callback_path")
+                yield loc, f"回调路径 {wecom.callback_path} 被使用了两次"
+            seen_paths.add(wecom.callback_path)
     for i, ding in enumerate(cfg.channels.dingtalk):
         if ding.enabled:
-            yield from _dingtalk_fields(ding, cfg, ("channels", "dingtalk", i))
+            yield from _dingtalk_fields(ding, cfg, ("channels", "dingtalk", i), server_valid)
             if ding.mode == "http":
                 if ding.callback_path in seen_paths:
-                    yield (
-                        ("channels", "dingtalk", i, "callback_path"),
-                        f"path {ding.callback_path} is used twice",
-                    )
-                seen_paths[ding.callback_path] = ("channels", "dingtalk", i)
-
-
-REQUIRED = "required when the channel is enabled"
+                    loc = ("channels", "dingtalk", i, "callback_path")
+                    yield loc, f"回调路径 {ding.callback_path} 被使用了两次"
+                seen_paths.add(ding.callback_path)
 
 
 def _wecom_fields(app: WecomApp, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -105,35 +213,22 @@ def _wecom_fields(app: WecomApp, loc: Loc) -> Iterator[tuple[Loc, str]]:
             yield (*loc, key), REQUIRED
     aes_key = app.encoding_aes_key.get_secret_value()
     if aes_key and len(aes_key) != 43:
-        yield (*loc, "encoding_aes_key"), "must be exactly 43 characters"
+        yield (*loc, "encoding_aes_key"), f"必须正好 43 个字符（现在是 {len(aes_key)} 个）"
     if not app.agent_id:
         yield (*loc, "agent_id"), REQUIRED
 
 
-def _dingtalk_fields(app: DingtalkApp, cfg: AppConfig, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _dingtalk_fields(
+    app: DingtalkApp, cfg: AppConfig, loc: Loc, server_valid: bool
+) -> Iterator[tuple[Loc, str]]:
     if not app.app_key:
         yield (*loc, "app_key"), REQUIRED
     if not app.app_secret.get_secret_value():
         yield (*loc, "app_secret"), REQUIRED
-    if app.card_template_id is None:
+    if app.card_template_id is None and server_valid:
         # Without an interactive card template, buttons are signed links to the bot's own page.
-        why = "needed for approval links when channels.dingtalk has no card_template_id"
+        why = "channels.dingtalk 没有 card_template_id 时，审批链接需要它"
         if not cfg.server.link_secret.get_secret_value():
             yield ("server", "link_secret"), why
         if not cfg.server.public_url:
             yield ("server", "public_url"), why
-
-
-def _has_cycle(start: str, by_id: Mapping[str, Person]) -> bool:
-    # Only a chain that returns to ``start`` counts; a loop further up is reported on its members.
-    seen = {start}
-    current = by_id[start].supervisor
-    while current:
-        if current == start:
-            return True
-        if current in seen:
-            return False
-        seen.add(current)
-        person = by_id.get(current)
-        current = person.supervisor if person else None
-    return False

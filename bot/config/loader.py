@@ -1,48 +1,29 @@
 """Load config.yaml: substitute ${ENV} secrets, validate, and report every problem with its place.
 
-A problem reads ``approvals.quote.route[1].max_amount: expected a number (line 57)`` so an admin
-can go straight to the line that is wrong.
+A problem reads ``approvals.quote.route[1].max_amount: 应为数字，而不是「lots」（第 57 行）`` so an
+admin can go straight to the line that is wrong. Every section is validated on its own and the
+cross-references run over the raw mapping, so one run reports everything, not the first error.
 """
 
+import datetime as dt
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from bot.config.checks import semantic_problems
+from bot.config.advisories import config_warnings
+from bot.config.checks import reference_problems, typed_problems
+from bot.config.messages import error_message
 from bot.config.models import AppConfig
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 Loc = tuple[str | int, ...]
-
-_MESSAGES: dict[str, str] = {
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "decimal_parsing": "expected a number",
-    "string_type": "expected text",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "missing": "required key is missing",
-    "extra_forbidden": "unknown key (check the spelling)",
-    "list_type": "expected a list",
-    "tuple_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "string_pattern_mismatch": "has characters that are not allowed",
-    "string_too_short": "must not be empty",
-    "too_short": "must not be empty",
-}
 
 
 @dataclass(frozen=True)
@@ -52,15 +33,31 @@ class ConfigProblem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f" (line {self.line})" if self.line else ""
+        where = f"（第 {self.line} 行）" if self.line else ""
         return f"{self.path}: {self.message}{where}"
 
 
 class ConfigError(Exception):
-    def __init__(self, problems: list[ConfigProblem], source: str = "config") -> None:
+    def __init__(
+        self,
+        problems: list[ConfigProblem],
+        source: str = "config",
+        warnings: list[ConfigProblem] | None = None,
+    ) -> None:
         self.problems = problems
         self.source = source
+        self.warnings = warnings or []
         super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class ConfigReport:
+    """What ``check-config`` shows: the config when it loads, every error, every warning."""
+
+    source: str
+    config: AppConfig | None
+    errors: list[ConfigProblem] = field(default_factory=list)
+    warnings: list[ConfigProblem] = field(default_factory=list)
 
 
 def format_loc(loc: Loc, data: Any) -> str:
@@ -83,7 +80,8 @@ def _line_of(root: yaml.Node | None, loc: Loc) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for step in loc:
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            match = next((v for k, v in node.value if k.value == step), None)
+            # The last of duplicate keys is the one YAML keeps, so its line is the one to show.
+            match = next((v for k, v in reversed(node.value) if k.value == step), None)
             if match is None:
                 return line
             node = match
@@ -97,16 +95,6 @@ def _line_of(root: yaml.Node | None, loc: Loc) -> int | None:
             return line
         line = node.start_mark.line + 1
     return line
-
-
-def _message(err: ErrorDetails) -> str:
-    kind = err["type"]
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"expected one of: {expected}"
-    if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, ")
-    return _MESSAGES.get(kind, str(err["msg"]))
 
 
 def _substitute(value: Any, loc: Loc, env: Mapping[str, str], problems: list[Any]) -> Any:
@@ -123,7 +111,7 @@ def _substitute(value: Any, loc: Loc, env: Mapping[str, str], problems: list[Any
             return env[name]
         if default is not None:
             return default
-        problems.append((loc, f"environment variable {name} is not set"))
+        problems.append((loc, f"环境变量 {name} 未设置"))
         return ""
 
     return ENV_REF.sub(repl, value)
@@ -134,7 +122,9 @@ def _duplicate_keys(node: yaml.Node | None, loc: Loc, out: list[tuple[Loc, str, 
         seen: set[str] = set()
         for key, val in node.value:
             if key.value in seen:
-                out.append(((*loc, key.value), "duplicate key", key.start_mark.line + 1))
+                out.append(
+                    ((*loc, key.value), "重复的键（后一个会覆盖前一个）", key.start_mark.line + 1)
+                )
             seen.add(key.value)
             _duplicate_keys(val, (*loc, key.value), out)
     elif isinstance(node, yaml.SequenceNode):
@@ -142,9 +132,52 @@ def _duplicate_keys(node: yaml.Node | None, loc: Loc, out: list[tuple[Loc, str, 
             _duplicate_keys(item, (*loc, i), out)
 
 
-def load_config_text(
-    text: str, *, env: Mapping[str, str] | None = None, source: str = "config"
-) -> AppConfig:
+def _sorted(problems: Iterable[ConfigProblem]) -> list[ConfigProblem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: p.line if p.line is not None else 1 << 30)
+
+
+def _validate_sections(
+    data: Mapping[str, Any],
+) -> tuple[list[tuple[Loc, str]], dict[str, Any], set[str]]:
+    """Each top-level section on its own: the errors, the typed sections that validated, and
+    the names of the sections that validated whole.
+
+    A mapping-of-entries section (approvals) is validated entry by entry, so one broken template
+    does not hide the checks of the others.
+    """
+    errors: list[tuple[Loc, str]] = []
+    typed: dict[str, Any] = {}
+    whole: set[str] = set()
+    for key, value in data.items():
+        model_field = AppConfig.model_fields.get(str(key))
+        per_entry = model_field is not None and get_origin(model_field.annotation) is dict
+        parts = (
+            [{k: v} for k, v in value.items()] if per_entry and isinstance(value, dict) else [value]
+        )
+        ok = True
+        for part in parts:
+            try:
+                section = AppConfig.model_validate({key: part})
+            except ValidationError as exc:
+                ok = False
+                errors += [(tuple(e["loc"]), error_message(e, AppConfig)) for e in exc.errors()]
+                continue
+            got = getattr(section, str(key))
+            typed[str(key)] = {**typed.get(str(key), {}), **got} if per_entry else got
+        if ok:
+            whole.add(str(key))
+    return errors, typed, whole
+
+
+def check_config_text(
+    text: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    source: str = "config",
+    today: dt.date | None = None,
+) -> ConfigReport:
+    """Every problem and warning in one pass; ``config`` is set only when there is no error."""
     env = os.environ if env is None else env
     try:
         raw = yaml.safe_load(text)
@@ -152,12 +185,17 @@ def load_config_text(
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date like 2027-02-30
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(
-            [ConfigProblem("(yaml)", f"not valid YAML: {exc}", line)], source
-        ) from exc
+        if isinstance(exc, yaml.YAMLError):
+            message = f"不是合法的 YAML：{exc}"
+        else:  # PyYAML read an unquoted date that does not exist
+            message = f"有一个不存在的日期（{exc}）：请检查各日期的月份和天数，例如 2 月没有 30 日"
+        return ConfigReport(source, None, [ConfigProblem("(yaml)", message, line)])
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
-        raise ConfigError([ConfigProblem("(top level)", "expected a mapping", 1)], source)
+        return ConfigReport(source, None, [ConfigProblem("(top level)", "应为映射（键: 值）", 1)])
+
+    def located(found: Iterable[tuple[Loc, str]]) -> list[ConfigProblem]:
+        return [ConfigProblem(format_loc(loc, raw), m, _line_of(root, loc)) for loc, m in found]
 
     dupes: list[tuple[Loc, str, int]] = []
     _duplicate_keys(root, (), dupes)
@@ -165,29 +203,60 @@ def load_config_text(
 
     env_problems: list[tuple[Loc, str]] = []
     data = _substitute(raw, (), env, env_problems)
-    problems += [
-        ConfigProblem(format_loc(loc, raw), m, _line_of(root, loc)) for loc, m in env_problems
+    problems += located(env_problems)
+
+    schema_errors, typed, whole = _validate_sections(data)
+    # A value emptied by a missing variable would be reported twice (unset, then "not a number"
+    # or "required"): the unset variable is the one problem to fix there.
+    unset = {format_loc(loc, raw) for loc, _ in env_problems}
+
+    def fresh(found: Iterable[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+        return [(loc, m) for loc, m in found if format_loc(loc, raw) not in unset]
+
+    problems += located(fresh(schema_errors))
+    config: AppConfig | None = None
+    if not schema_errors:
+        try:
+            config = AppConfig.model_validate(data)
+        except ValidationError as exc:  # a check across sections
+            problems += located(
+                (tuple(e["loc"]), error_message(e, AppConfig)) for e in exc.errors()
+            )
+    partial = config or AppConfig.model_construct(**typed)
+    problems += located(fresh(typed_problems(partial, frozenset(whole))))
+    problems += located(reference_problems(data))
+    advice = list(config_warnings(data, today or dt.date.today()))
+    # A warning about a section the file does not have yet points at no line.
+    warnings = [
+        p if loc and loc[0] in raw else ConfigProblem(p.path, p.message)
+        for (loc, _), p in zip(advice, located(advice), strict=True)
     ]
-
-    try:
-        config = AppConfig.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            problems.append(ConfigProblem(format_loc(loc, raw), _message(err), _line_of(root, loc)))
-        raise ConfigError(problems, source) from exc
-
-    for loc, msg in semantic_problems(config):
-        problems.append(ConfigProblem(format_loc(loc, raw), msg, _line_of(root, loc)))
-    if problems:
-        raise ConfigError(problems, source)
-    return config
+    errors = _sorted(problems)
+    return ConfigReport(source, None if errors else config, errors, _sorted(warnings))
 
 
-def load_config(path: str | Path, *, env: Mapping[str, str] | None = None) -> AppConfig:
+def check_config(
+    path: str | Path, *, env: Mapping[str, str] | None = None, today: dt.date | None = None
+) -> ConfigReport:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([ConfigProblem(str(p), f"cannot read the file: {exc.strerror}")]) from exc
-    return load_config_text(text, env=env, source=str(p))
+        return ConfigReport(str(p), None, [ConfigProblem(str(p), f"无法读取文件：{exc.strerror}")])
+    return check_config_text(text, env=env, source=str(p), today=today)
+
+
+def load_config_text(
+    text: str, *, env: Mapping[str, str] | None = None, source: str = "config"
+) -> AppConfig:
+    report = check_config_text(text, env=env, source=source)
+    if report.config is None:
+        raise ConfigError(report.errors, source, report.warnings)
+    return report.config
+
+
+def load_config(path: str | Path, *, env: Mapping[str, str] | None = None) -> AppConfig:
+    report = check_config(path, env=env)
+    if report.config is None:
+        raise ConfigError(report.errors, report.source, report.warnings)
+    return report.config

@@ -17,7 +17,7 @@ class QuietHours(Frozen):
     @classmethod
     def _hhmm(cls, value: str) -> str:
         if not HHMM.match(value):
-            raise ValueError("expected a time like 08:30")
+            raise ValueError("应为 08:30 这样的时间")
         return value
 
 

@@ -79,6 +79,16 @@ class OutboxRow:
         return reply_from_json(self.kind, self.payload)
 
 
+@dataclass(frozen=True)
+class DeliveryFailure:
+    platform: str
+    recipient: str
+    error: str
+    attempts: int
+    given_up: bool
+    created_ms: int
+
+
 class Outbox:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -256,6 +266,24 @@ class Outbox:
     async def bury(self, row_id: int, error: str) -> None:
         await self.db.pipeline.write(
             f"UPDATE outbox SET status = {DEAD}, error = ? WHERE id = ?", error[:2000], row_id
+        )
+
+    async def last_failure(self) -> DeliveryFailure | None:
+        """The newest message whose delivery failed (still retrying or given up), if any."""
+        rows = await self.db.pipeline.read(
+            "SELECT platform, recipient, error, attempts, status, created_at FROM outbox "
+            f"WHERE error IS NOT NULL AND status IN ({PENDING}, {DEAD}) ORDER BY id DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return DeliveryFailure(
+            r["platform"],
+            r["recipient"],
+            str(r["error"]),
+            int(r["attempts"]),
+            int(r["status"]) == DEAD,
+            int(r["created_at"]),
         )
 
     async def sent_since(self, address: Address, since_ms: int) -> list[int]:

@@ -18,19 +18,12 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from bot.config.calendar import CalendarSettings
+from bot.config.calendar import CalendarSettings, missing_year_warning
 
 ONE_DAY = timedelta(days=1)
 # add_working_days/next_working_day give up after this many days in a row without a working day:
 # only a config listing a whole year as holidays gets there, and a wrong answer beats a hang.
 MAX_DAYS_OFF = 400
-
-
-def missing_year_warning(year: int) -> str:
-    return (
-        f"{year} 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / calendar.workdays "
-        "中按国务院通知填写，目前按普通周末计算。"
-    )
 
 
 class WorkCalendar:

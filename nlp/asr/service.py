@@ -56,6 +56,7 @@ class AsrService:
         self._executor: Executor | None = None
         self._session: aiohttp.ClientSession | None = None
         self._remote: RemoteTranscriber | None = None
+        self._in_flight = 0  # voice notes accepted and not finished: the ASR queue an admin sees
         self._spec = worker.WorkerSpec(
             settings=settings,
             engine=settings.local_engine(),
@@ -66,6 +67,15 @@ class AsrService:
     @property
     def settings(self) -> AsrSettings:
         return self._settings
+
+    @property
+    def in_flight(self) -> int:
+        """Voice notes being transcribed or waiting for a worker."""
+        return self._in_flight
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -167,16 +177,20 @@ class AsrService:
         started = time.perf_counter()
         words = tuple(hotwords or ())
         given = self._converter.to_simplified((platform_text or "").strip())
-        if given and self._settings.platform_trust_alone:
-            result = await self._platform_only(data, given)
-        elif given:
-            result = await self._ours_beside_platform(data, words, given)
-        else:
-            result = await self._ours(data, words)
-            if self._settings.engine == "platform":
-                result = replace(
-                    result, fallback_reason="platform: no transcript from the platform"
-                )
+        self._in_flight += 1
+        try:
+            if given and self._settings.platform_trust_alone:
+                result = await self._platform_only(data, given)
+            elif given:
+                result = await self._ours_beside_platform(data, words, given)
+            else:
+                result = await self._ours(data, words)
+                if self._settings.engine == "platform":
+                    result = replace(
+                        result, fallback_reason="platform: no transcript from the platform"
+                    )
+        finally:
+            self._in_flight -= 1
         return replace(result, elapsed_s=time.perf_counter() - started)
 
     # --- engines -------------------------------------------------------------------------------

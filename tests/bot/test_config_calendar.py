@@ -45,37 +45,40 @@ def test_defaults_without_a_calendar_section() -> None:
 def test_a_date_under_the_wrong_year_is_reported() -> None:
     text = GOOD.replace("2027: [2027-01-01,", "2027: [2026-12-31,")
     assert problems_of(text) == [
-        "calendar.holidays.2027: 2026-12-31 is not in 2027; list it under 2026 "
-        f"(line {line_of(text, '2026-12-31')})"
+        "calendar.holidays.2027: 2026-12-31 不在 2027 年，请写在 2026 下面"
+        f"（第 {line_of(text, '2026-12-31')} 行）"
     ]
 
 
 def test_a_day_both_off_and_worked_is_reported() -> None:
     text = GOOD.replace("[2027-02-20]", "[2027-02-20, 2027-02-08]")
     assert problems_of(text) == [
-        "calendar.workdays.2027: 2027-02-08 is listed both as a holiday and as a working day; "
-        f"keep only one (line {line_of(text, '[2027-02-20, 2027-02-08]')})"
+        "calendar.workdays.2027: 2027-02-08 同时列在节假日（holidays）和调休工作日（workdays）中，"
+        f"只能保留一处（第 {line_of(text, '[2027-02-20, 2027-02-08]')} 行）"
     ]
 
 
 @pytest.mark.parametrize(
     ("snippet", "problem"),
     [
-        ("calendar: {source: jp}", "calendar.source: expected one of: 'cn' or 'none'"),
+        ("calendar: {source: jp}", "calendar.source: 「jp」不是可选值，可选：cn、none"),
         (
             'calendar: {work_hours: {start: "18:00", end: "09:00"}}',
-            "calendar.work_hours: end must be later than start",
+            "calendar.work_hours: end 必须晚于 start",
         ),
-        ('calendar: {work_hours: {start: "9am"}}', "calendar.work_hours.start: expected a time"),
+        (
+            'calendar: {work_hours: {start: "9am"}}',
+            "calendar.work_hours.start: 应为 09:00 这样的时间",
+        ),
         (
             'calendar: {holidays: {2027: ["2027-02-30"]}}',
-            "calendar.holidays: Input should be a valid date",
+            "calendar.holidays: 应为日期（如 2026-10-01），而不是「2027-02-30」",
         ),
         (
             "calendar: {holidays: {2027: [2027-02-30]}}",
-            "(yaml): not valid YAML: day is out of range",
+            "(yaml): 有一个不存在的日期",
         ),
-        ("schedules: {working_calendar: cn}", "schedules.working_calendar: unknown key"),
+        ("schedules: {working_calendar: cn}", "schedules.working_calendar: 未知的配置项"),
     ],
 )
 def test_bad_calendar_values(snippet: str, problem: str) -> None:

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import create_app
 from bot.clock import ManualClock
 from bot.replies import CardMessage, CardUpdate, Markdown, Text
 from storage.models import CardInstance, Client, Deal, FollowUp, StageHistory, Task
-from tests.support.crm import NOW, seed_world
-from tests.support.harness import Harness, build_harness, make_config
+from tests.support.crm import NOW
+from tests.support.harness import Harness, make_config, start_harness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:
-    harness = build_harness(make_config(db_url), clock=ManualClock(NOW))
-    harness.client = await aiohttp_client(
-        create_app(harness.runtime.config, runtime=harness.runtime)
+async def bot(db_url: str, aiohttp_client) -> Harness:
+    return await start_harness(
+        make_config(db_url), aiohttp_client, clock=ManualClock(NOW), world=True
     )
-    await seed_world()
-    yield harness
 
 
 def rows_of(card: dict) -> dict[str, tuple[str, str]]:

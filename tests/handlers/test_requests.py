@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,16 @@ from handlers.followup.ask import NOT_RECORDED
 from nlp.intent_eval import load_intents
 from storage.models import CardInstance
 from tests.support.crm import NOW, seed_world
-from tests.support.harness import Harness, build_harness, make_config
+from tests.support.harness import Harness, build_harness, make_config, start_harness
 
 INTENTS = Path(__file__).resolve().parents[1] / "data" / "intents.jsonl"
 
 
 @pytest.fixture
-async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:
-    harness = build_harness(make_config(db_url), clock=ManualClock(NOW))
-    harness.client = await aiohttp_client(
-        create_app(harness.runtime.config, runtime=harness.runtime)
+async def bot(db_url: str, aiohttp_client) -> Harness:
+    return await start_harness(
+        make_config(db_url), aiohttp_client, clock=ManualClock(NOW), world=True
     )
-    await seed_world()
-    yield harness
 
 
 async def test_a_managers_funnel_question_is_not_a_visit_note(bot: Harness) -> None:
@@ -90,3 +86,34 @@ async def test_no_request_of_the_labelled_set_becomes_a_draft(
             item.text
         )
     assert await CardInstance.filter(kind="followup").count() == 0
+
+
+async def test_the_llm_decides_what_the_rules_are_unsure_of(
+    sqlite_url: str, aiohttp_client, aiohttp_server
+) -> None:
+    from pydantic import SecretStr
+
+    from tests.support.fake_llm import KEY, start_fake_llm
+
+    llm = await start_fake_llm(
+        aiohttp_server, {"kind": "request", "topic": "brief", "subject": "金桥物流"}
+    )
+    config = make_config(sqlite_url)
+    settings = config.nlp.llm.model_copy(
+        update={"enabled": True, "base_url": llm["url"], "api_key": SecretStr(KEY), "model": "m"}
+    )
+    config = config.model_copy(update={"nlp": config.nlp.model_copy(update={"llm": settings})})
+    h = build_harness(config, clock=ManualClock(NOW))
+    h.client = await aiohttp_client(create_app(config, runtime=h.runtime))
+    await seed_world()
+    await h.say("zhang.wei", "华东本月漏斗怎么样")  # the rules are sure: the LLM is not asked
+    await h.next_sent()
+    assert llm["requests"] == []
+    await h.say("zhang.wei", "金桥物流")  # unsure by the rules; the LLM says: a brief request
+    (msg,) = await h.next_sent()
+    assert len(llm["requests"]) == 1
+    assert isinstance(msg.reply, Markdown) and msg.reply.title == "金桥物流 客户简报"
+    llm["mode"] = "error"  # the LLM failing leaves the rules' answer: ask once
+    await h.say("li.na", "恒达科技")
+    (msg,) = await h.next_sent()
+    assert msg.card is not None and msg.card["title"] == "这是一条拜访记录吗？"

@@ -97,3 +97,22 @@ def build_harness(
         config, clock=clock, routers=routers, features=features, extra_channels=extra
     )
     return Harness(runtime, holder["test"])
+
+
+async def start_harness(
+    config: AppConfig,
+    aiohttp_client: Any,
+    *,
+    clock: Clock | None = None,
+    routers: Sequence[Router] | None = None,
+    world: bool = False,
+) -> Harness:
+    """The real app serving on a test client; ``world`` seeds tests.support.crm's clients."""
+    from bot.app import create_app
+    from tests.support.crm import seed_world
+
+    harness = build_harness(config, clock=clock, routers=routers)
+    harness.client = await aiohttp_client(create_app(config, runtime=harness.runtime))
+    if world:
+        await seed_world()
+    return harness

@@ -236,6 +236,8 @@ class OpenApiRoutes:
         track, template = body.get("outTrackId"), body.get("cardTemplateId")
         if not track or not template:
             return api_error(400, "InvalidParameter", "outTrackId 和 cardTemplateId 必填")
+        if self.t.card_templates is not None and template not in self.t.card_templates:
+            return api_error(400, "InvalidParameter.cardTemplateId", "卡片模板不存在或未发布")
         if track in self.t.cards:
             return api_error(400, "InvalidParameter.outTrackIdExists", "outTrackId 已存在")
         if body.get("callbackType", "STREAM") not in ("STREAM", "HTTP"):

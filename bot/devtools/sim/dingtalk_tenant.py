@@ -48,6 +48,8 @@ class Tenant:
     uploads: dict[str, Upload] = field(default_factory=dict)
     sessions: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → recipient, expiry
     cards: dict[str, SimCard] = field(default_factory=dict)
+    # Published card templates; None accepts any id (most tests do not care which).
+    card_templates: set[str] | None = None
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (path, body) log
 
     @property

@@ -46,6 +46,7 @@ class WecomApi:
                 web.post("/cgi-bin/media/upload", self._guard("media/upload", self.upload)),
                 web.get("/cgi-bin/media/get", self._guard("media/get", self.media_get)),
                 web.get("/cgi-bin/user/get", self._guard("user/get", self.user_get)),
+                web.get("/cgi-bin/agent/get", self._guard("agent/get", self.agent_get)),
                 web.get(
                     "/cgi-bin/department/list", self._guard("department/list", self.departments)
                 ),
@@ -140,6 +141,30 @@ class WecomApi:
                 "department": user.department,
                 "position": user.position,
                 "status": 1,
+            }
+        )
+
+    async def agent_get(self, request: web.Request) -> web.Response:
+        # A self-built app's token sees only its own app: any other agentid is invalid for it.
+        agent = request.query.get("agentid", "")
+        if not agent.isdigit() or int(agent) != self.tenant.agent_id:
+            raise SimApiError(40056, "invalid agentid")
+        users = [{"userid": u} for u in sorted(self.tenant.users)]
+        return _ok(
+            {
+                "agentid": self.tenant.agent_id,
+                "name": self.tenant.agent_name,
+                "square_logo_url": "",
+                "description": "",
+                "allow_userinfos": {"user": users},
+                "allow_partys": {"partyid": [1]},
+                "allow_tags": {"tagid": []},
+                "close": 0,
+                "redirect_domain": "",
+                "report_location_flag": 0,
+                "isreportenter": 0,
+                "home_url": "",
+                "customized_publish_status": 1,
             }
         )
 

@@ -75,6 +75,7 @@ class Tenant:
     def __init__(self, clock: Clock, agent_id: int, *, response_code_ttl_s: float) -> None:
         self.clock = clock
         self.agent_id = agent_id
+        self.agent_name = "销售助手"
         self.response_code_ttl_s = response_code_ttl_s
         self.token_ttl_s = 7200
         self.users: dict[str, User] = {}

@@ -5,11 +5,9 @@ Each later feature adds its rows here (approvals, stats, incentives, reminders).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.app import build_runtime, create_app
+from bot.app import build_runtime
 from bot.clock import ManualClock
 from bot.config.org import Person, Role
 from bot.orgsync import sync_org
@@ -17,7 +15,7 @@ from bot.replies import CardMessage, Markdown, Text
 from handlers.shared.access import AccessPolicy
 from storage.models import Approval, ApprovalStep, Client
 from tests.support.crm import NOW, seed_world
-from tests.support.harness import Harness, build_harness, make_config
+from tests.support.harness import Harness, make_config, start_harness
 
 EVERYONE = [
     "chen.zhiyuan",
@@ -81,6 +79,7 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     assert policy.may(who, "followup.log") == (who.role.value in LOGS_VISITS)
     assert policy.may(who, "approvals.submit") == (who.role.value in SUBMITS_APPROVALS)
     assert policy.may(who, "approvals.view")  # /待审批 and /我的申请: legal and finance decide too
+    assert policy.may(who, "admin.status") == (who.role is Role.admin)
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None
@@ -135,13 +134,10 @@ async def test_legal_sees_the_client_an_approval_copies_them_on(db_url: str) -> 
 
 
 @pytest.fixture
-async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:
-    harness = build_harness(make_config(db_url), clock=ManualClock(NOW))
-    harness.client = await aiohttp_client(
-        create_app(harness.runtime.config, runtime=harness.runtime)
+async def bot(db_url: str, aiohttp_client) -> Harness:
+    return await start_harness(
+        make_config(db_url), aiohttp_client, clock=ManualClock(NOW), world=True
     )
-    await seed_world()
-    yield harness
 
 
 async def test_the_matrix_through_the_bot(bot: Harness) -> None:

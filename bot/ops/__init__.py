@@ -1,0 +1,1 @@
+"""An admin's tools beside the bot: ``salesbot init`` and ``salesbot doctor``."""
