@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(WHISPER)
 CONFIG ?= config.yaml
 PYTEST_ARGS ?=
 
-.PHONY: venv test demo lint format system-deps postgres migrate clean
+.PHONY: venv test demo lint format fonts system-deps postgres migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,18 +22,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Browser tests drive Debian's Chromium (no browser download); a CJK font makes their
-# screenshots of the Chinese sandbox page readable.
-system-deps:
+# A Chinese font draws the stats charts (and makes browser screenshots readable).
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "installing a Chinese font (fonts-wqy-microhei) for charts and browser screenshots"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	fi
+
+# Browser tests drive Debian's Chromium (no browser download).
+system-deps: fonts
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	fi
-	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
-	  echo "installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
 	fi
 
 # The suite runs every database test on SQLite and on the local PostgreSQL.
@@ -46,7 +48,7 @@ postgres:
 test: venv system-deps postgres
 	SALESBOT_REQUIRE_POSTGRES=1 SALESBOT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-demo: venv
+demo: venv fonts
 	$(BIN)/salesbot demo --config $(CONFIG)
 
 migrate: venv

@@ -85,6 +85,13 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return seed_demo_cli(config, days=args.days, seed=args.seed)
 
 
+def cmd_seed(args: argparse.Namespace) -> int:
+    from bot.devtools.demo.seedcli import seed_cli
+
+    config = load_or_exit(_config_path(args))
+    return seed_cli(config, scale=args.scale, seed=args.seed, now=args.now)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """migrate + seed + serve in demo mode: what ``make demo`` runs."""
     cmd_migrate(args)
@@ -133,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=28)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_seed_demo)
+
+    p = with_config(sub.add_parser("seed", help="写入演示数据或大规模测试数据（确定性）"))
+    p.add_argument("--scale", choices=("demo", "medium", "large"), default="demo")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--now", help="数据截止时间（ISO 8601，默认今天 00:00 UTC）")
+    p.set_defaults(func=cmd_seed)
 
     p = with_config(sub.add_parser("demo", help="迁移 + 演示数据 + 演示模式运行"))
     p.add_argument("--host")

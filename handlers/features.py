@@ -16,5 +16,6 @@ def features() -> list[Feature]:
     from handlers.admin import FEATURE as ADMIN
     from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, ADMIN, APPROVALS, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, STATS, ADMIN, APPROVALS, FOLLOWUP]

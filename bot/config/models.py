@@ -10,6 +10,7 @@ from bot.config.calendar import CalendarSettings
 from bot.config.channels import Channels
 from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
+from bot.config.metrics import Metrics
 from bot.config.org import Person, Region, Team
 from bot.config.schedule import Schedules
 from nlp.settings_asr import AsrSettings
@@ -59,6 +60,7 @@ class AppConfig(Frozen):
     approvals: dict[str, ApprovalTemplate] = Field(default_factory=dict)
     delegations: tuple[Delegation, ...] = ()
     incentives: Incentives = Incentives()
+    metrics: Metrics = Metrics()
     schedules: Schedules = Schedules()
     calendar: CalendarSettings = CalendarSettings()
     channels: Channels = Channels()

@@ -41,6 +41,7 @@ CARD_GONE = "这张卡片已失效，请重新发起。"
 CARD_CLOSED = "这张卡片已处理（{state}），不能再操作。"
 CARD_STALE = "这张卡片有了更新，已刷新为最新内容，请在最新的卡片上操作。"
 CARD_TAKEN = "刚刚有人先处理了这张卡片，已刷新为最新内容。"
+OUT_OF_SCOPE = "你只能查看自己{extra}的数据。"
 CLIENT_NOT_VISIBLE = "没有找到你可以查看的客户“{query}”。请检查名称，或发送 /帮助。"
 
 

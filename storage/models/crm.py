@@ -83,6 +83,8 @@ class Deal(Model):
             ("product_line", "created_at"),
             ("client_id", "status"),
             ("closed_at",),
+            # won (or lost) deals closed in a period: leaderboards and the forecast.
+            ("status", "closed_at"),
         )
 
 
@@ -100,7 +102,12 @@ class StageHistory(Model):
 
     class Meta:
         table = "stage_history"
-        indexes = (("deal_id", "changed_at"), ("to_stage", "changed_at"))
+        # Stage dwell reads the moves of one period; covering, so it never visits the table.
+        indexes = (
+            ("deal_id", "changed_at"),
+            ("to_stage", "changed_at"),
+            ("changed_at", "deal_id", "from_stage"),
+        )
 
 
 class Media(Model):
@@ -145,7 +152,8 @@ class FollowUp(Model):
 
     class Meta:
         table = "followups"
-        indexes = (("client_id", "occurred_at"), ("rep_id", "occurred_at"))
+        # occurred_at: visits of a period across everyone (leaderboards, exports).
+        indexes = (("client_id", "occurred_at"), ("rep_id", "occurred_at"), ("occurred_at",))
 
 
 class Task(Model):

@@ -25,11 +25,11 @@ async def bot(db_url: str, aiohttp_client) -> Harness:
     )
 
 
-async def test_a_managers_funnel_question_is_not_a_visit_note(bot: Harness) -> None:
+async def test_a_managers_funnel_question_is_answered_with_the_funnel(bot: Harness) -> None:
     await bot.say("wang.li", "华东本月漏斗怎么样")
     (msg,) = await bot.next_sent()
-    assert not isinstance(msg.reply, CardMessage | CardUpdate)
-    assert isinstance(msg.reply, Text | Markdown)
+    assert isinstance(msg.reply, Markdown) and "漏斗" in msg.reply.title
+    assert "华东" in msg.reply.title + msg.reply.text
     assert await CardInstance.filter(kind="followup").count() == 0
 
 

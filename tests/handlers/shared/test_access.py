@@ -80,6 +80,7 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     assert policy.may(who, "approvals.submit") == (who.role.value in SUBMITS_APPROVALS)
     assert policy.may(who, "approvals.view")  # /待审批 and /我的申请: legal and finance decide too
     assert policy.may(who, "admin.status") == (who.role is Role.admin)
+    assert policy.may(who, "stats.view") == (who.role not in (Role.legal, Role.finance))
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None

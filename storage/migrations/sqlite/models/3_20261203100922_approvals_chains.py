@@ -14,20 +14,20 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "created_at" TIMESTAMP NOT NULL
 ) /* ``\/委托 张三 至 12月5日``: delegations set in chat, next to the ones in config.yaml. */;
 CREATE INDEX IF NOT EXISTS "idx_approval_de_from_id_e52aff" ON "approval_delegations" ("from_id");
+        ALTER TABLE "approvals" ADD "platform" VARCHAR(20);
         ALTER TABLE "approvals" ADD "version" INT NOT NULL DEFAULT 1;
         ALTER TABLE "approvals" ADD "sla_remind_at" TIMESTAMP;
+        ALTER TABLE "approvals" ADD "route_rule" SMALLINT;
         ALTER TABLE "approvals" ADD "submitted_at" TIMESTAMP;
         ALTER TABLE "approvals" ADD "reason_asked_by" VARCHAR(64);
-        ALTER TABLE "approvals" ADD "platform" VARCHAR(20);
-        ALTER TABLE "approvals" ADD "route_rule" SMALLINT;
         ALTER TABLE "approval_attachments" ADD "name" VARCHAR(60) NOT NULL DEFAULT '';
-        ALTER TABLE "approval_steps" ADD "due_at" TIMESTAMP;
-        ALTER TABLE "approval_steps" ADD "remind_at" TIMESTAMP;
-        ALTER TABLE "approval_steps" ADD "started_at" TIMESTAMP;
-        ALTER TABLE "approval_steps" ADD "decided_by" VARCHAR(64);
-        ALTER TABLE "approval_steps" ADD "ref" VARCHAR(120) NOT NULL DEFAULT '';
         ALTER TABLE "approval_steps" ADD "platform" VARCHAR(20);
+        ALTER TABLE "approval_steps" ADD "decided_by" VARCHAR(64);
+        ALTER TABLE "approval_steps" ADD "remind_at" TIMESTAMP;
+        ALTER TABLE "approval_steps" ADD "due_at" TIMESTAMP;
+        ALTER TABLE "approval_steps" ADD "started_at" TIMESTAMP;
         ALTER TABLE "approval_steps" ADD "elapsed_hours" REAL;
+        ALTER TABLE "approval_steps" ADD "ref" VARCHAR(120) NOT NULL DEFAULT '';
         CREATE INDEX "idx_approvals_reason__433067" ON "approvals" ("reason_asked_by");
         CREATE INDEX "idx_approval_st_status_d07ee0" ON "approval_steps" ("status", "due_at");"""
 
@@ -36,20 +36,20 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
         DROP INDEX IF EXISTS "idx_approval_st_status_d07ee0";
         DROP INDEX IF EXISTS "idx_approvals_reason__433067";
+        ALTER TABLE "approvals" DROP COLUMN "platform";
         ALTER TABLE "approvals" DROP COLUMN "version";
         ALTER TABLE "approvals" DROP COLUMN "sla_remind_at";
+        ALTER TABLE "approvals" DROP COLUMN "route_rule";
         ALTER TABLE "approvals" DROP COLUMN "submitted_at";
         ALTER TABLE "approvals" DROP COLUMN "reason_asked_by";
-        ALTER TABLE "approvals" DROP COLUMN "platform";
-        ALTER TABLE "approvals" DROP COLUMN "route_rule";
         ALTER TABLE "approval_attachments" DROP COLUMN "name";
-        ALTER TABLE "approval_steps" DROP COLUMN "due_at";
-        ALTER TABLE "approval_steps" DROP COLUMN "remind_at";
-        ALTER TABLE "approval_steps" DROP COLUMN "started_at";
-        ALTER TABLE "approval_steps" DROP COLUMN "decided_by";
-        ALTER TABLE "approval_steps" DROP COLUMN "ref";
         ALTER TABLE "approval_steps" DROP COLUMN "platform";
+        ALTER TABLE "approval_steps" DROP COLUMN "decided_by";
+        ALTER TABLE "approval_steps" DROP COLUMN "remind_at";
+        ALTER TABLE "approval_steps" DROP COLUMN "due_at";
+        ALTER TABLE "approval_steps" DROP COLUMN "started_at";
         ALTER TABLE "approval_steps" DROP COLUMN "elapsed_hours";
+        ALTER TABLE "approval_steps" DROP COLUMN "ref";
         DROP TABLE IF EXISTS "approval_delegations";"""
 
 
@@ -115,49 +115,49 @@ MODELS_STATE = (
     "auU0FMB3iKgrJpGz5H5V8tPr66uKSnh6Sfd5/fLx9ALtaUphb07hKo5E4RBPmlC9ba3j5L"
     "RZpJU6RaRoKihHVmi0aSTjXLzSRA67Iqd8caLiRiMDWLgsEbm1hlSYKNHqGbplru03K5ZF"
     "mE2PWW15XSFcd6isioD+W8HinyUCOqnehxVMPLHMOkknptRFrDmpj+IRP/Cs2IyWju0yxy"
-    "tLST6Q6Xih1mt3oNf2rHdtlw026UV86iTzrni/hBM5cgIFLQcdFN7RBWG6jkjZtet5YCpX"
-    "20ETOtWrWxV2gJm2SuFLi3zC5kWKTmMtjLVUHj9JoxP5KxaYNhL5MxfhUtY/RNOpt/078W"
-    "LUtNS6WMI1S7LoFTROjsQYmWPCtUbCrz40sREhsRGwF5y92HVK3lKP733jiaJo5WhOVZhY"
-    "JN+ZCqFu3DHkdwWtVLQMIGBGgzUfRhSZemdRJ6Yd7Rx7E++UrhrR/JKN0wfKWPZ6trj2gX"
-    "YQHr6TWhyDA7XnHjja0Zxvqdc7mmubuQVclQ+6byxzIhIfrsucyJY5yZP3X13ppF4zQJEN"
-    "qmt6SKO0tsPIYxV9lMHoBlvfvivvpOJ20sVP+ix+Urx1jDAs8o1sDsWqvP4dh2NVBQzTjI"
-    "NqrJXPGtLxUH3GQ2HBJYJfGfLyLbra4DAmaBSIiuJp8Rc/3vJdaIUSf3X96dt8Ou1Xo1J/"
-    "AuCmDyoDepVKBZNl37iD2LK9OuSckvA5gfYj8xdjCz8y2uf44IEMnt68IBWiYSyKUu230g"
-    "MCfZ/LygJvXheaTi9N60tDiki1leGb5SlSBe3y47XD190v2svWuMwjdb8IpaCVrciFI6pK"
-    "klakwQH1BOogsXMn7q2BCdxte7f6LyelOKClRUQ8dtvXrsKtXYUIPe3PetmfRRjqXq4g1b"
-    "/7dWBM4fXe17Ibwu5Kc40U1KbKXCINJrq0219aaK1x0zWG3b4Y2+PZ7e10VtbU9UXD/eTE"
-    "SGu//S404hAGhm0ZSDn2XGj4DojuvWDz5/RTMsvYgGdjDR6hEcJHtC+c9xNqXVq5IbMyWE"
-    "6OJ8CvEQzcdA3p+mDaMdCnY4BcFeEcJ4JGQXlkJhZUy4mppdUScrtL4EyRKQj1dHYskkwz"
-    "O25OpsFjuljr7oVsXaxVVHhpLta648Ivl+6d9/UjDEOQHDp1CYYc50sxeKaQACMVeVAVIi"
-    "xoxT5cPsBnRo3Rsh4CFjFwHAKWZpLJewY1KiVxnNqrtyJ0fDObHRwczfYPFsfzw6Oj+fF+"
-    "IX3Uh3hiyOnlt1gSqbAWLZoMQjTB77AEvtl0BaFtv4gLwZ8kEK5SKQh0J0lrJHMXRZqk0T"
-    "iL4aybZHXIi33w7HiAgW9zuBhBogTEfQeLNRXa4jckayy21WE63H63sl4bbchAFMGNz6rj"
-    "woeTpNOAkoA+Ajv5jcwwEZ4mQlMqA2svOglReQCCEC5jN7IZThneAlCEGv/t8H/yggdWNm"
-    "KzxFFSqBA8XRU5jkVEjuNmkeO43tsQmtB+bIhD4+1vilCltPCet7jlufL8nSBSKMKmZ+Rh"
-    "EHgM3tIsbRcEKrCWPkTtmr9gV4ZtE3vVH2FzK3F6yh7fvJ1N7rCReMVLAJ6IKFAY2J52m+"
-    "/WbU4uiLDt9OmVobyDOy87NqBmO10C4pJCQYCnCxFfOR3dTrjKF0OrgT00vDn4FkWwZxJF"
-    "sC0YITVcqq4tQaLTq/gyyDZlbXXWzRvMutEBQTogaJwBQbvuNPwRWjaYMNSldGCPpyRtii"
-    "kvBzG7hhfYK5xXbNzbDjTePXq2CQ3Xi9BsJEys0B8QRcBcb5Di9XvjAfoRDku27PDBuHs2"
-    "cNlxNGCsQbhmhDS3fvuXq6JodaxPdSxcg9l8IcPeS4p2eLvaaZXp/k8xkgCZplPwGO2mHY"
-    "D9HwbOze7obLpKRvjWki19gNZJRu7L5iu4V+dCe3XO2atzXS787apUAzHmX8cRP0y9OoEr"
-    "o3rJ1PbN95xwdDoyIw9PJyOXsyjbAJq2n2fH1gPaX6TAR690qT0d396uu7FZaB1OfPCAhN"
-    "dOolZ1JoHOJBizI6zC1kUBrhApCLOObx8bh9Dx7Tq+fdTh2Dq+Xce3qxVfrePbd4s/z3rG"
-    "g59rOxu14bfnBciNJFLoE0Q6+npb5DepgU76NCXp+tv40+Gfpjqc/Y2Es2cBMQzTdxkq02"
-    "zz9qHnO7Bzm7eU0blZwW4z/mpAZs62fPTN1uXkrwTQ+Xwl1OwefPSB50jhm8/vCt9dmuzb"
-    "NhSFsQ+DRzv0ZJuq1gg7OtnGzziIPkV2JLeTCwIVxIYeOAU6Ye1HBsKnHmIJwG0wcBREFM"
-    "p3iKorjpxv637Fs9Pr66uKeHZ6SctfXz6eXiDcqcSLugism5o3b/RxBqPkGPGamkcQbCQP"
-    "CoJEPS7WeWg/Rq+OtnRg/212m3FhLRrVT2wx6Rrlu+wOPTTG1YQ3HXyQ/L5lGMHXtjzOsb"
-    "qJoEjb41HilXYleG0rbcVaN1Ax77rhuBRguCfDK6ESbFoxSnj678c+Spiq/S+2x4nstqEi"
-    "TkkxiddiVK95oiJU/bWuHw08XXonbiJ0/Ts7jLyA2QenMr7H81SEeOZyTUztNkif6Cpkro"
-    "G7IprYI+UzeRp6TKd59pnmeR94m3IdRHX9KpV66n778cbkbhe2qHivxHhozLNrkAk2UoP5"
-    "hcS5CqWCtsrx2iaTS8xlvnuWbfxLE6rHudp3ZuVally/WopKoZiuETcBHhpTagNRjk2937"
-    "6fQwNX1Kje1Phzx52zEv2QoevkemOzjlMop70lIFsxLNQaEIZod0GYQZpN0lpNr1qNzjkr"
-    "BIIDESn7oFnKPqirMv1GtwwdXjF8eQDXi1zG7PQdvg5TUrWgvwxM9lJJfWlKIOTE4DUlD3"
-    "b4Bk08H7qTXt6h6UwkQmzGaVhbz+7e4N+2jSWAItWv0pBfJYQASB0NaDc9Qoa0z098YdEr"
-    "k3fXRgJM6MWBCWVDhkmiVkwsA0oz6CSeVVf8akZ/nEGWIkWUKVVR9PWiyBQUqjsot5nEVc"
-    "lZ2yo02oA5BAOmgoBy7Jf5i96CDVP5gt8UU2RbMunN259xeGAbtzXbcJ3HtoCpakGwNKqV"
-    "g2VQNnecPcCyuWdZBRybO5rRvc1dJ0DrBOiBiKjdJEDDlc3q78GrSJhTqJcE3b4WkKK1lN"
-    "3GFFmPNtie7K9d7GUHqe2Sii1BogNzBDMIRRLeNnBzh+T/+lLIxGsLaxADW4WdBGyfwMA2"
-    "1yxRKhvhClOgnDMYaUqHJLwyJOERvT+ShztBoqAENZvPRYqczOfNVU7wmK6Y3aObIm0+VE"
-    "e4ufkmQdJ/883deFFba7Mpcdi3f5j99n+wzJ7c"
+    "tLST6Q6XghMa98PmJAK7x9Krw9K2TbpYlNepGrOknJK1484QyPnEBBk0IHFXl0pZiuQ1V2"
+    "7ZMemC7WdjSFzgHrVrcdYAquUvjSsqCw3ZGi01gLYy2V4E/S6Az/immmjQz/zHe4lHUc0X"
+    "Tqbf9O3Bs19bUulnDtlSx6Ba2WI7FS5phwzZTwqw9NbF1IbATsBWcvdp2St9Tje994oiha"
+    "OZpTFSYWyXemQqg7egz5XUErFS0DCJhhYs2HEUWm3lnUiWlHe83exDuly0k0v2TjdI4ylr"
+    "2eRq6dox3Eje+kSMfgQO25OY72QOdb6vUe6NpmbgFX5aPxG+ufiASO6/onsvVP8qz+V5dA"
+    "qRcTUGSD6mIf0iit7TDyWNUgZTC6wda378o7qbiddFWUPquiFG8dIz6LfCObY7Qqr3/HcV"
+    "pVAcM046AahOU3DVUu6ACpPgOksCQTwa8MAfoWXW3wIBM0CoRJ8dT6ix9v+T61Qqu/uv70"
+    "bT6ddrRRSUIBcNMHlQG9SqWCDbNv3EFs2V4dck7x+JxAO5b5i7GFYxntc3wSQQZPb16QCt"
+    "EwFkWpRl3pAYG+z2XlizevC02nl6b1pSFFpNrK8O30FKmChvrxGubr/hjtdmtc5pH6Y4SS"
+    "1cqm5cIhViVJK9LggLoHdZACuhN/18AE7rbdXf0XnlIc0NJEIh7M7Wvf4da+Q4SednC97O"
+    "AiLHcv15rq3x87MKbwends2Tdhd0W8RgpqUw0vkVYUXRryLy201rg9G8OQX4zt8Qz5djor"
+    "a//6oiV/cmKkVeJ+FxpxCAPDtgykHHsuNHwHRPdesPlz+imZZWzAs7EGj9AI4SPaF877Cb"
+    "UurdyQWUMsJ8cT4NcIBm66hnQlMe0Y6NMxQK6KcNITQaOgPDITi7LlBNnSagm53SVwpsgU"
+    "hHo6OxbJrpkdN2fX4DFd1nX3QrYu6yoqvDSXdd1xiZhL9877+hGGIUgOnboEQ47zpRg8U0"
+    "iAkQpFqAoRFrRiHy4f4DOjGmlZIAGLGDj6AEszyeQ9gxqVkjhO7dVbETq+mc0ODo5m+weL"
+    "4/nh0dH8eL+QPupDPDHk9PJbLIlUWIsWTQYhmuB3WALfbLqC0LZf1YXgTxIIV6kUBLqTLD"
+    "aSuYsiTdJonMVw1u20OuTFPnh2PMDAtzlcjCBRAuK+g8WaKm/xW5c1Vt/qMD9uv1tZr42G"
+    "ZSCK4MZnFXbhw0nSaUBJQB+BnfxGZpgITxOhKZWBtRedhChFAEEIl7Eb2QynDG8BKEKN/3"
+    "b4P3nBAys9sVniKClUCJ6uihzHIiLHcbPIcVzvgghNaD82xKHx9jdFqFKeeM9b3PJcef5O"
+    "ECkUYdMz8jAIPAZvaZa2CwIVWEsfonbNX7Arw7aJveqPsLnpOD1lj2/eziZ32HK84iUAT0"
+    "QUKAxsT7vNd+s2JxdE2Hb69MpQ3sGdlx0bULOdLgFxSaEgwNOFiK+cjm4nXOWLoRXFHhre"
+    "HHyLqtgziarYFoyQGi5V6JYg0elVfBlkmzq3OuvmDWbd6IAgHRA0zoCgXfck/ggtG0wY6l"
+    "I6sMdTkjbFlJeDmF3DC+wVzis27m0HGu8ePduEhutFaDYSJlboD4giYK43SPH6vfEA/QiH"
+    "JVt2+GDcPRu4DjkaMNYgXDNCmlu//ctlUrQ61qc6Fq7BbL6QYe8lRTu8Xe20ynT/pxhJgE"
+    "zTKXiMdtMfwP4PA+dmd3Q2XSUjfGvJlj5A6yQj92XzFdyrc6G9Oufs1bmuH/52VaqBGPOv"
+    "44gfpl6dwJVRvWRq++Z7Tjg6HZmRh6eTkctZlG0ATdvPs2PrAe0vUuCjV7rUno5vb9fd2C"
+    "y0Dic+eEDCaydRqzqTQGcSjNkRVmHrogBXiBSEWce3j41D6Ph2Hd8+6nBsHd+u49vViq/W"
+    "8e27xZ9nPePBz7Wdjdrw2/MC5EYSKfQJIh19vS3ym9RAJ32aknT9bfzp8E9THc7+RsLZs4"
+    "AYhum7DJVptnn70PMd2LnNW8ro3Kxgtxl/NSAzZ1s++mbrcvJXAuh8vhJqdg8++sBzpPDN"
+    "53eF7y5N9m0bisLYh8GjHXqyXVZrhB2dbONnHESfIjuS28kFgQpiQw+cAp2w9iMD4VMPsQ"
+    "TgNhg4CiIK5TtE1RVHzrd1v+LZ6fX1VUU8O72k5a8vH08vEO5U4kVdBNZdzps3+jiDUXKM"
+    "eF3OIwg2kgcFQaIeF+s8tB+jV0dbOrD/NrvNuLAWjeontph0jfJdtoseGuNqwpsOPkh+3z"
+    "KM4Gt7IOdY3URQpA/yKPFKuxK8tre2Yq0bqJh33YFcCjDck+GVUAk2rRglPP03aB8lTNX+"
+    "F9vjRHbbUBGnpJjEazGq1zxREar+etmPBp4uvRM3Ebr+nR1GXsDsg1MZ3+N5KkI8c7kmpn"
+    "YbpE90FTLXwF0RreuR8pk8DWuM+LxnkDe5D7xNRqbb3feaD0ogXwO32ShQpVLPLtB+YDL5"
+    "WgibXrxXYjw0Lts1yFX+IpVhV6FU0Kg5XiNmcom5zHfPsh2CaUL1OFf7Xq9cHZNrbEtRKR"
+    "T8NeJuwUNjSm0gyjG+99sgdGjgilrfmzqE7rjFVqJIMpSiXMFsVoYKLba3TGUrhoWOA8IQ"
+    "7S4IM0izSVqr6VWr0clphUBwICJlHzRL2Qd1VabfMJihwyuGLw/gejXMmJ3nw9dhSqoW9J"
+    "eByV4qqS9NmYacYL2mLMMO36CJ50N30ss7NJ2JhJLNOJ1t62ngG/zbtrEEUKT6VRryq4QQ"
+    "AKlHAu2mR8iQ9vkZMix6ZRL02siUCb04MKFsbDFJ1IqJZUD5CJ0EvurSYM3ojzMaU6TaMq"
+    "Uqir5eFJmCQnUHdTmTACw5a1uFRhswh2DAVBBQjv0yf9FbsGEqXxmcYopsSya9efszDg9s"
+    "47ZmG67z2BYwVS1alka1crAMyuaO0wxYNvcs/YBjc0czure560xpnSk9EBG1m0xpuLJZjU"
+    "B4pQtzCvWypdvXAlK0lrLbmCLr0Qbbk/21i73sILVdUrElSHRgjmCqoUhm3AZu7pD8X18K"
+    "mcBuYQ1iYKuwk8juExjY5polSmUjXGEKlHMGI03pkIRXhiQ8ovdH8nAnSBSUoGbzuUg1lP"
+    "m8uRwKHtOltXt0U6RdiuoIN3fpJEj679K5Gy9qa/04JQ779g+z3/4Pr3K6KA=="
 )

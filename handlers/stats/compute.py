@@ -1,0 +1,82 @@
+"""Run the query a StatsQuery names and render it: database in, Report out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config.crm import StageKind
+from bot.config.models import AppConfig
+from handlers.stats import queries, render
+from handlers.stats.model import DIMENSION_LABELS, Kind, StatsQuery
+from handlers.stats.periods import Period, period_of
+from handlers.stats.render import Report
+from handlers.stats.sql import Filters, deal_clauses, utc
+from storage.db import Database
+
+
+def period_for(query: StatsQuery, now: datetime, tz: ZoneInfo) -> Period:
+    return query.period or period_of("month", now, tz)
+
+
+def stage_names(config: AppConfig) -> tuple[list[str], str]:
+    """Open stages in funnel order, and the won stage."""
+    stages = config.funnel.stages
+    won = next((s.name for s in stages if s.kind is StageKind.won), "赢单")
+    return [s.name for s in stages if s.kind is StageKind.open], won
+
+
+def key_names(config: AppConfig) -> dict[str, str]:
+    return {r.id: r.name for r in config.regions}
+
+
+async def won_customers(db: Database, f: Filters, start: datetime, end: datetime) -> int:
+    where, args = deal_clauses(f)
+    rows = await db.fetch(
+        f"""SELECT COUNT(DISTINCT d.client_id) AS n FROM deals d
+            WHERE d.status = 'won' AND d.created_at >= ? AND d.created_at < ?{where}""",
+        utc(start),
+        utc(end),
+        *args,
+    )
+    return int(rows[0]["n"] or 0)
+
+
+async def build_report(
+    db: Database,
+    config: AppConfig,
+    query: StatsQuery,
+    f: Filters,
+    now: datetime,
+    covers: str,
+) -> Report:
+    """The text report of a funnel, conversion, dwell, leaderboard or stalled query."""
+    tz = ZoneInfo(config.timezone)
+    period = period_for(query, now, tz)
+    limit = config.metrics.summary_rows
+    open_stages, won_stage = stage_names(config)
+    title = f"{query.kind.value} · {period.label} · {covers}"
+    if query.kind is Kind.funnel:
+        rows = await queries.funnel_rows(db, f, period.start, period.end, [*open_stages, won_stage])
+        won = [r for r in rows if r.status == "won"]
+        deals, amount = sum(r.deals for r in won), sum(r.amount for r in won)
+        if config.metrics.average_order == "per_customer":
+            deals = await won_customers(db, f, period.start, period.end)
+        return render.funnel(title, rows, open_stages, won_stage, amount / deals if deals else None)
+    if query.kind is Kind.conversion:
+        dimension = query.dimension or "source"
+        rows_c = await queries.conversion(db, f, period.start, period.end, dimension)
+        title = f"转化（{DIMENSION_LABELS[dimension]}） · {period.label} · {covers}"
+        return render.conversion(title, rows_c, dimension, key_names(config), limit)
+    if query.kind is Kind.dwell:
+        rows_d = await queries.dwell(db, f, period.start, period.end)
+        return render.dwell(title, rows_d, open_stages)
+    if query.kind is Kind.leaderboard:
+        metric = query.metric or "won"
+        rows_l = await queries.leaderboard(db, f, period.start, period.end, metric, config.metrics)
+        return render.leaderboard(title, rows_l, metric, limit)
+    if query.kind is Kind.stalled:
+        limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
+        count, stuck = await queries.stalled(db, f, now, limits, limit)
+        return render.stalled(f"停滞 · {covers}", count, stuck, limit)
+    raise ValueError(f"{query.kind} has no text report")
