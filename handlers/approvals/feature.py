@@ -7,7 +7,6 @@ import) never pull in the pipeline.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from bot.config.org import Role
 from bot.feature import Feature, permission
@@ -18,14 +17,16 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 
-def services(rt: Runtime) -> list[object]:
+def services(rt: Runtime) -> list[object | tuple[object, type]]:
     from handlers.approvals.desk import ApprovalDesk
+    from handlers.approvals.offer import ApprovalOffer
     from handlers.approvals.service import ApprovalService
+    from handlers.shared.hooks import AfterVisitSaved
     from handlers.shared.workcal import WorkCalendar
 
-    calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone))
-    service = ApprovalService(rt.config, rt.db, rt.clock, calendar)
-    return [service, ApprovalDesk(service, rt.cards, rt.directory)]
+    service = ApprovalService(rt.config, rt.db, rt.clock, rt.services.get(WorkCalendar))
+    offer = ApprovalOffer(rt.config, rt.cards, rt.policy, SUBMIT)
+    return [service, ApprovalDesk(service, rt.cards, rt.directory), (offer, AfterVisitSaved)]
 
 
 FEATURE = Feature(

@@ -17,6 +17,7 @@ from bot.replies import CardMessage, CardUpdate, Markdown, Text
 from handlers.approvals import store
 from handlers.approvals.card import ApprovalTap, Op, reason_from, reason_prompt
 from handlers.approvals.desk import STALE, ApprovalDesk
+from handlers.approvals.offer import OfferTap, amount_templates, answered
 from handlers.approvals.parse import parse_args, template_for_command
 from handlers.approvals.queries import requests_of, waiting_for
 from handlers.approvals.states import Status
@@ -133,6 +134,27 @@ async def start_any(
 ) -> None:
     name, _, rest = command.args.strip().partition(" ")
     await start_request(ctx, person, name, rest, desk, catalogs, policy)
+
+
+@router.tap(OfferTap, "approvals.offer")
+async def on_offer(tap: Tap[OfferTap], ctx: Context, desk: ApprovalDesk) -> TapResult:
+    """申请报价审批 on the card after a saved visit: the request starts pre-filled."""
+    data = tap.data
+    found = next((t for t in amount_templates(ctx.config) if t[0] == tap.action.template), None)
+    if found is None:
+        return TapResult(answered(tap.card, "暂不需要"), status=CardStatus.closed, actors=[])
+    template_id, name, amount_key = found
+    started = await desk.service.start(
+        tap.person,
+        template_id,
+        {"client": data["client"], amount_key: data["amount"]},
+        platform=ctx.event.platform,
+        client_id=data["client_id"],
+        deal_id=data["deal_id"],
+    )
+    await desk.started(ctx, tap.person, started)
+    label = f"已发起{name}" if started.submitted else f"{name}待补充"
+    return TapResult(answered(tap.card, label), status=CardStatus.closed, actors=[])
 
 
 # ---------------------------------------------------------------------- deciding
