@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,7 +36,6 @@ from bot.devtools.demo.seedcli import seed_large  # noqa: E402
 from handlers.incentives.chart import projection_png  # noqa: E402
 from handlers.incentives.render import standing_text  # noqa: E402
 from handlers.incentives.standing import standing  # noqa: E402
-from handlers.shared.workcal import WorkCalendar  # noqa: E402
 from storage.db import Database, dialect_of, postgres_credentials, sqlite_path  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
@@ -118,7 +116,9 @@ async def extras(db: Database, seed: int = 7) -> Rows:
         requester = rng.choice(reps)
         approvals.append((aid, "quote", requester, "报价审批", "{}", "approved", created, 1))
         decided = created + timedelta(hours=rng.uniform(0.2, 30))
-        steps.append((aid, 1, rng.choice(reps), "approve", "approved", decided))
+        who = rng.choice(reps)
+        elapsed = round(rng.uniform(0.2, 9), 2)
+        steps.append((aid, 1, who, "approve", "approved", decided, who, elapsed))
     return {
         "payments": (
             ("client_id", "owner_id", "kind", "contract_year", "amount", "paid_at", "external_ref", "created_at"),
@@ -133,7 +133,7 @@ async def extras(db: Database, seed: int = 7) -> Rows:
             approvals,
         ),
         "approval_steps": (
-            ("approval_id", "seq", "approver_id", "kind", "status", "decided_at"),
+            ("approval_id", "seq", "approver_id", "kind", "status", "decided_at", "decided_by", "elapsed_hours"),
             steps,
         ),
     }  # fmt: skip
@@ -199,7 +199,6 @@ async def ensure_extras(url: str) -> None:
 async def run(url: str, config: AppConfig, runs: int) -> None:
     db = Database(url)
     await db.open()
-    hours = WorkCalendar(config.calendar, ZoneInfo(config.timezone))
     try:
         reps = [
             (str(r["id"]), str(r["name"]))
@@ -213,13 +212,13 @@ async def run(url: str, config: AppConfig, runs: int) -> None:
             f"{dialect_of(url)}: {sizes[0]['f']:,} follow-ups, {sizes[0]['p']:,} payments, "
             f"{sizes[0]['t']:,} tasks, {sizes[0]['s']:,} work-order steps, {len(reps)} reps"
         )
-        await standing(db, config, *reps[0], NOW, hours.working_hours_between)  # warm the pool
+        await standing(db, config, *reps[0], NOW)  # warm the pool
         times: list[float] = []
         last = None
         for i in range(runs):
             pid, name = reps[(i * 37) % len(reps)]
             t = time.perf_counter()
-            last = await standing(db, config, pid, name, NOW, hours.working_hours_between)
+            last = await standing(db, config, pid, name, NOW)
             standing_text(last)
             times.append((time.perf_counter() - t) * 1000)
         times.sort()

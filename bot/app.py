@@ -206,7 +206,10 @@ def build_runtime(
     for feature in features:
         if feature.services is not None:
             for service in feature.services(rt):
-                rt.services.add(service)
+                if isinstance(service, tuple):
+                    rt.services.add(*service)
+                else:
+                    rt.services.add(service)
     check_handlers(dispatcher, rt.services)
     return rt
 

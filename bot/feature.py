@@ -14,7 +14,8 @@ from bot.pipeline.router import Router
 if TYPE_CHECKING:
     from bot.app import Runtime
 
-ServiceFactory = Callable[["Runtime"], Iterable[object]]
+# A service, or (service, the type handlers ask for it by) — e.g. a protocol another feature calls.
+ServiceFactory = Callable[["Runtime"], Iterable[object | tuple[object, type]]]
 
 
 @dataclass(frozen=True)

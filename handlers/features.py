@@ -14,8 +14,9 @@ from bot.feature import Feature
 def features() -> list[Feature]:
     from handlers import brief, help
     from handlers.admin import FEATURE as ADMIN
+    from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
     from handlers.incentives import FEATURE as INCENTIVES
     from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, STATS, INCENTIVES, ADMIN, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, STATS, INCENTIVES, ADMIN, APPROVALS, FOLLOWUP]

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from bot.config.approvals import ApprovalTemplate
+from bot.config.approvals import ApprovalTemplate, Delegation
 from bot.config.base import Frozen
 from bot.config.calendar import CalendarSettings
 from bot.config.channels import Channels
@@ -58,6 +58,7 @@ class AppConfig(Frozen):
     competitors: tuple[str, ...] = ()
     lead_sources: tuple[str, ...] = ()
     approvals: dict[str, ApprovalTemplate] = Field(default_factory=dict)
+    delegations: tuple[Delegation, ...] = ()
     incentives: Incentives = Incentives()
     metrics: Metrics = Metrics()
     schedules: Schedules = Schedules()

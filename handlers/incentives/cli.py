@@ -23,7 +23,6 @@ from handlers.incentives.ledger import CorrectionError, correct
 from handlers.incentives.render import settlement_message, settlement_summary
 from handlers.incentives.settle import SettlementResult, settle
 from handlers.shared.periods import Period, period_from_key, period_of, previous
-from handlers.shared.workcal import WorkCalendar
 from storage.db import Database
 
 
@@ -67,9 +66,8 @@ async def run_settlement(
     db = Database(config.database.url)
     await db.open()
     try:
-        hours = WorkCalendar(config.calendar, tz).working_hours_between
         try:
-            result = await settle(db, config, month, now, hours, dry_run=dry_run)
+            result = await settle(db, config, month, now, dry_run=dry_run)
         except ValueError as exc:
             raise SystemExit(str(exc)) from exc
         text = settlement_summary(result)

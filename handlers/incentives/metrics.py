@@ -3,12 +3,12 @@
 ``new_valid_contacts`` is the stats definition of a valid lead (``config.metrics.valid_lead``,
 ``handlers.stats.queries.valid_leads``): clients the rep owns, created in the period, that count as
 valid leads — the same number /排行 shows as 新增有效客户. ``demo_completion_rate`` and
-``avg_ticket_hours`` are defined here, next to nothing else that counts them.
+``avg_ticket_hours`` is the approvals feature's turnaround (``tickets.py``);
+``demo_completion_rate`` is defined here, next to nothing else that counts it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,6 @@ from handlers.shared.periods import Period, shift
 from handlers.stats.queries import valid_leads
 from handlers.stats.sql import Filters, utc
 from storage.db import Database
-
-Hours = Callable[[datetime, datetime], float]
 
 
 async def new_valid_contacts(
@@ -70,7 +68,6 @@ async def measure(
     person_id: str,
     period: Period,
     now: datetime,
-    hours: Hours,
 ) -> Measure:
     """The award's metric for ``person_id`` over ``period`` (only what happened before ``now``)."""
     if award.metric == "new_valid_contacts":
@@ -78,7 +75,7 @@ async def measure(
     if award.metric == "demo_completion_rate":
         return await demo_completion_rate(db, person_id, period, award.stage or "方案演示", now)
     if award.metric == "avg_ticket_hours":
-        return await avg_ticket_hours(db, person_id, period, hours)
+        return await avg_ticket_hours(person_id, period)
     raise ValueError(f"unknown award metric {award.metric!r}")  # check-config reports it first
 
 
@@ -89,7 +86,6 @@ async def history(
     person_id: str,
     judged: Period,
     now: datetime,
-    hours: Hours,
     tz: ZoneInfo,
     cache: dict[str, Measure] | None = None,
 ) -> list[Measure]:
@@ -100,6 +96,6 @@ async def history(
     for back in range(history_length(award) - 1, -1, -1):
         period = shift(judged, -back, tz)
         if period.key not in memo:
-            memo[period.key] = await measure(db, metrics, award, person_id, period, now, hours)
+            memo[period.key] = await measure(db, metrics, award, person_id, period, now)
         out.append(memo[period.key])
     return out

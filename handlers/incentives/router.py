@@ -19,7 +19,6 @@ from handlers.incentives.standing import standing
 from handlers.shared.access import AccessPolicy
 from handlers.shared.catalog import CatalogService
 from handlers.shared.crm import money
-from handlers.shared.workcal import WorkCalendar
 from handlers.stats.charts import ChartError
 from nlp.intent import IntentGuess, Topic
 from storage.db import Database
@@ -35,8 +34,7 @@ PAYMENT_USAGE = "/回款 客户名 金额 [首年|续费|增购] [第N年] [YYYY
 
 async def _mine(ctx: Context, person: Person, now: datetime, with_chart: bool) -> None:
     db = ctx.services.get(Database)
-    cal = ctx.services.get(WorkCalendar)
-    s = await standing(db, ctx.config, person.id, person.name, now, cal.working_hours_between)
+    s = await standing(db, ctx.config, person.id, person.name, now)
     title, body = standing_text(s)
     ctx.reply(Markdown(title, body))
     if not with_chart or not any(p.book for p in s.projection):
@@ -83,10 +81,7 @@ async def team_incentives(
         p for p in ctx.config.people if p.role in roles and p.id != person.id and scope.covers(p.id)
     ]
     db = ctx.services.get(Database)
-    cal = ctx.services.get(WorkCalendar)
-    rows = [
-        await standing(db, ctx.config, p.id, p.name, now, cal.working_hours_between) for p in people
-    ]
+    rows = [await standing(db, ctx.config, p.id, p.name, now) for p in people]
     label = rows[0].month.label if rows else ""
     title, body = team_text(label, rows)
     ctx.reply(Markdown(title, body))

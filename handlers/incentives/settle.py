@@ -8,7 +8,6 @@ settled in the first settlement after it was paid (or imported late).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -34,8 +33,6 @@ from handlers.incentives.rules import (
 )
 from handlers.shared.periods import Period
 from storage.db import Database
-
-Hours = Callable[[datetime, datetime], float]
 
 
 @dataclass
@@ -63,7 +60,7 @@ class SettlementResult:
 
 
 async def plan_awards(
-    db: Database, config: AppConfig, pid: str, month: Period, now: datetime, hours: Hours
+    db: Database, config: AppConfig, pid: str, month: Period, now: datetime
 ) -> list[PlannedEntry]:
     tz = ZoneInfo(config.timezone)
     out: list[PlannedEntry] = []
@@ -71,7 +68,7 @@ async def plan_awards(
         settled = await settled_periods(award.id, pid)
         cache: dict[str, Measure] = {}
         for judged in judged_periods(award, month, tz):
-            measures = await history(db, config.metrics, award, pid, judged, now, hours, tz, cache)
+            measures = await history(db, config.metrics, award, pid, judged, now, tz, cache)
             status = evaluate(award, measures, settled)
             if not status.earned:
                 continue
@@ -100,7 +97,6 @@ async def settle(
     config: AppConfig,
     month: Period,
     now: datetime,
-    hours: Hours,
     *,
     dry_run: bool = False,
 ) -> SettlementResult:
@@ -112,7 +108,7 @@ async def settle(
     people = {p.id: PersonResult(p.id, p.name) for p in config.people if p.role in roles}
     c = inc.commission
     for pid, result in people.items():
-        result.entries += await plan_awards(db, config, pid, month, now, hours)
+        result.entries += await plan_awards(db, config, pid, month, now)
         held = len(inc.certificates.get(pid, ()))
         if held and c.certificate_allowance:
             result.entries.append(

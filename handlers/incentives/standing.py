@@ -3,7 +3,6 @@ ledger balance and the 3-year projection. Read-only; the settlement writes the l
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,8 +21,6 @@ from handlers.incentives.payments import (
 from handlers.incentives.rules import AwardStatus, ProjectedYear, allowance, evaluate, project
 from handlers.shared.periods import Period, period_of
 from storage.db import Database
-
-Hours = Callable[[datetime, datetime], float]
 
 
 @dataclass(frozen=True)
@@ -46,14 +43,14 @@ class Standing:
 
 
 async def standing(
-    db: Database, config: AppConfig, person_id: str, name: str, now: datetime, hours: Hours
+    db: Database, config: AppConfig, person_id: str, name: str, now: datetime
 ) -> Standing:
     tz = ZoneInfo(config.timezone)
     inc = config.incentives
     statuses: list[AwardStatus] = []
     for award in inc.awards:
         current = period_of(award.period, now, tz)  # type: ignore[arg-type]
-        measures = await history(db, config.metrics, award, person_id, current, now, hours, tz)
+        measures = await history(db, config.metrics, award, person_id, current, now, tz)
         statuses.append(evaluate(award, measures, await settled_periods(award.id, person_id)))
     month = period_of("month", now, tz)
     paid = await paid_in(db, person_id, month)

@@ -1,6 +1,11 @@
 """Tortoise models, one module per area; this package is the single tortoise app ``models``."""
 
-from storage.models.approvals import Approval, ApprovalAttachment, ApprovalStep
+from storage.models.approvals import (
+    Approval,
+    ApprovalAttachment,
+    ApprovalDelegation,
+    ApprovalStep,
+)
 from storage.models.audit import AuditLog
 from storage.models.cards import CardDelivery, CardInstance
 from storage.models.crm import Client, Contact, Deal, FollowUp, Media, StageHistory, Task
@@ -12,6 +17,7 @@ from storage.models.pipeline import InboxMessage, OutboxMessage
 __all__ = [
     "Approval",
     "ApprovalAttachment",
+    "ApprovalDelegation",
     "ApprovalStep",
     "AuditLog",
     "CardDelivery",

@@ -39,9 +39,18 @@ def router_with_tap(action: type[CardAction], name: str) -> Router:
 
 def test_the_shipped_features_fit(sqlite_url: str) -> None:
     rt = build_runtime(make_config(sqlite_url))
-    assert [f.name for f in features()] == ["help", "brief", "stats", "admin", "followup"]
-    assert {"fu", "nq"} <= set(rt.dispatcher.actions._by_prefix)
-    assert {"brief", "help", "funnel", "ranking", "forecast"} <= rt.dispatcher.request_topics
+    assert [f.name for f in features()] == [
+        "help",
+        "brief",
+        "stats",
+        "admin",
+        "approvals",
+        "followup",
+    ]
+    assert {"fu", "nq", "ap"} <= set(rt.dispatcher.actions._by_prefix)
+    assert {"brief", "help", "funnel", "ranking", "forecast", "approvals"} <= (
+        rt.dispatcher.request_topics
+    )
 
 
 def test_a_card_action_prefix_used_twice_is_refused_at_startup(sqlite_url: str) -> None:

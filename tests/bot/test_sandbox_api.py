@@ -176,6 +176,25 @@ async def test_sample_and_recorded_voice_notes_reach_the_bot(
         assert r.status == 200
 
 
+async def test_a_picture_reaches_the_simulator_as_an_image_message(
+    http: aiohttp.ClientSession, demo: Demo
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    params = {"user": "ZhangWei", "filename": "产品配置表.png"}
+    headers = {"Content-Type": "image/png"}
+    async with http.post(f"{API}/image", params=params, data=png, headers=headers) as r:
+        assert r.status == 200
+    snap = await until(http, "ZhangWei", lambda items: bool(items))
+    assert snap["items"][0]["text"] == "［图片］产品配置表.png"
+    stored = [m for m in demo.simulator.tenant.media.values() if m.data == png]
+    assert [m.content_type for m in stored] == ["image/png"]
+    bad = {"Content-Type": "application/pdf"}
+    async with http.post(f"{API}/image", params=params, data=b"%PDF", headers=bad) as r:
+        assert r.status == 415
+    async with http.post(f"{API}/image", params=params, data=b"", headers=headers) as r:
+        assert r.status == 400
+
+
 async def test_files_the_bot_sent_are_served_only_to_their_recipient(
     http: aiohttp.ClientSession, demo: Demo
 ) -> None:

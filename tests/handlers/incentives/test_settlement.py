@@ -15,7 +15,6 @@ from handlers.incentives.ledger import CorrectionError, balance, correct
 from handlers.incentives.metrics import measure
 from handlers.incentives.settle import settle
 from handlers.shared.periods import period_of
-from handlers.shared.workcal import WorkCalendar
 from storage.models import LedgerEntry, Task
 from tests.handlers.incentives.world import NOW, TZ, local, seed_incentives_world
 from tests.support.harness import make_config
@@ -39,14 +38,10 @@ def award(rt: Runtime, award_id: str) -> Award:
     return next(a for a in rt.config.incentives.awards if a.id == award_id)
 
 
-def hours(rt: Runtime) -> object:
-    return rt.services.get(WorkCalendar).working_hours_between
-
-
 async def value(rt: Runtime, award_id: str, at: datetime, now: datetime = NOW) -> tuple:  # type: ignore[type-arg]
     a = award(rt, award_id)
     period = period_of(a.period, at, TZ)  # type: ignore[arg-type]
-    m = await measure(rt.db, rt.config.metrics, a, "zhang.wei", period, now, hours(rt))  # type: ignore[arg-type]
+    m = await measure(rt.db, rt.config.metrics, a, "zhang.wei", period, now)
     return (m.value, m.done, m.total, m.pending)
 
 
@@ -111,14 +106,14 @@ async def payment_ids() -> dict[int, str]:
 async def test_settlement_is_idempotent(rt: Runtime) -> None:
     await seed_incentives_world()
     ids = await payment_ids()
-    dry = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt), dry_run=True)  # type: ignore[arg-type]
+    dry = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, dry_run=True)
     assert (dry.created, dry.existing) == (6, 0)
     assert await LedgerEntry.all().count() == 0
-    first = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    first = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     assert named(first, ids) == EXPECTED_NOVEMBER
     assert (first.created, first.existing) == (6, 0)
     rows = await LedgerEntry.all().order_by("id").values_list("settlement_key", "amount")
-    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     assert again.created == 0
     assert await LedgerEntry.all().order_by("id").values_list("settlement_key", "amount") == rows
     assert (await balance("zhang.wei")).amount == Decimal("23300.00")
@@ -130,7 +125,7 @@ async def test_three_running_weeks_earn_the_process_award(rt: Runtime) -> None:
     pending = world["pending_task"]
     assert isinstance(pending, Task)
     await Task.filter(id=pending.id).update(status="done", completed_at=local(11, 27))
-    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     awards = [e for r in result.people for e in r.entries if e.kind == "award"]
     assert sorted((e.ref, e.key) for e in awards) == [
         ("collaboration", "award:collaboration:zhang.wei:2026-11"),
@@ -140,12 +135,12 @@ async def test_three_running_weeks_earn_the_process_award(rt: Runtime) -> None:
 
 async def test_an_unfinished_month_is_refused(rt: Runtime) -> None:
     with pytest.raises(ValueError, match="还没有结束"):
-        await settle(rt.db, rt.config, NOVEMBER, NOW, hours(rt))  # type: ignore[arg-type]
+        await settle(rt.db, rt.config, NOVEMBER, NOW)
 
 
 async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
     await seed_incentives_world()
-    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     original = await LedgerEntry.get(
         kind="commission", person_id="zhang.wei", amount=Decimal("3000.00")
     )
@@ -158,7 +153,7 @@ async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
     )
     assert (await LedgerEntry.get(id=original.id)).amount == Decimal("3000.00")  # untouched
     assert (await balance("zhang.wei")).amount == Decimal("22300.00")
-    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     assert again.created == 0  # the correction is not undone by a re-run
     with pytest.raises(CorrectionError):
         await correct(original.id, Decimal("1"), " ", "ma.jun", SETTLE_AT)
@@ -174,7 +169,7 @@ async def test_each_rep_is_told_once(rt: Runtime) -> None:
     from storage.models import OutboxMessage
 
     await seed_incentives_world()
-    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     outbox = Outbox(rt.db, ManualClock(SETTLE_AT))
     wecom = {
         "WECOM_ENABLED": "true",
@@ -234,7 +229,7 @@ async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
     from handlers.incentives.ledger import redeem
 
     await seed_incentives_world()
-    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, hours(rt))  # type: ignore[arg-type]
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
     assert (await balance("zhang.wei")).points == 30  # 协作之星奖
     with pytest.raises(CorrectionError, match="积分不足：需要 100，现有 30"):
         await redeem(

@@ -5,7 +5,8 @@
 - 方案演示 actions (deal 演示单 in 方案演示 since 1 Nov): W46 1/1 on time, W47 1/1 on time (plus a
   late action planned in 商务谈判, which does not count), W48 1 done on time + 1 due Sat 28 Nov
   still open → 1/2 with 1 pending.
-- Work orders he decided in November: 1 h and 3 h (working hours) → average 2.0 h (≤ 2 h: met).
+- Work orders he decided in November: 1 h, and 3 h as a delegate (working hours) → average
+  2.0 h (≤ 2 h: met); a 9 h one in October does not count.
 - Payments in November: first year 30万 (5 % = 15,000), renewal year 2 10万 (3 % = 3,000),
   renewal year 4 5万 (7 % = 3,500) → commission 21,500. One certificate → allowance 300.
 - Renewal history: 2 clients paid in the year before last (老客户甲, 老客户乙); 老客户甲 paid again in
@@ -81,15 +82,20 @@ async def task(
     return t
 
 
-async def step(who: str, requested: datetime, decided: datetime, seq: int = 1) -> None:
+async def step(
+    approver: str, decided: datetime, elapsed: float, decided_by: str | None = None
+) -> None:
+    """A deciding step as the approvals feature stores it: elapsed_hours is the working hours
+    it waited, computed when it was decided."""
     a = await Approval.create(template="quote", requester_id="li.na", title="报价审批", form={})
-    await Approval.filter(id=a.id).update(created_at=requested)
-    if seq == 2:  # the first step was decided by someone else at ``requested``
-        await ApprovalStep.create(
-            approval=a, seq=1, approver_id="zhao.lei", status="approved", decided_at=requested
-        )
     await ApprovalStep.create(
-        approval=a, seq=seq, approver_id=who, status="approved", decided_at=decided
+        approval=a,
+        seq=1,
+        approver_id=approver,
+        status="approved",
+        decided_by=decided_by or approver,
+        decided_at=decided,
+        elapsed_hours=elapsed,
     )
 
 
@@ -121,8 +127,9 @@ async def seed_incentives_world() -> dict[str, object]:
     await task(demo, local(11, 25, 18), local(11, 24), local(11, 23))  # W48 on time
     pending = await task(demo, local(11, 28, 18), None, local(11, 23))  # W48, due tomorrow
 
-    await step("zhang.wei", local(11, 16, 9), local(11, 16, 10))  # 1 working hour
-    await step("zhang.wei", local(11, 17, 14), local(11, 17, 17), seq=2)  # 3 working hours
+    await step("zhang.wei", local(11, 16, 10), 1.0)
+    await step("zhao.lei", local(11, 17, 17), 3.0, decided_by="zhang.wei")  # as zhao.lei's delegate
+    await step("zhang.wei", local(10, 30, 17), 9.0)  # October: not this month
 
     new = await client("首年客户", "zhang.wei", local(9, 1))
     old_a = await client("老客户甲", "zhang.wei", local(1, 1, year=2025))

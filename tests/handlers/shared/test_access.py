@@ -52,6 +52,7 @@ SEES = {
     "ma.jun": set(),
 }
 LOGS_VISITS = {"rep", "supervisor", "manager", "director"}
+SUBMITS_APPROVALS = {"rep", "supervisor", "manager", "director", "admin"}
 
 
 @pytest.fixture
@@ -76,6 +77,8 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     who = person(policy, viewer)
     assert policy.may(who, "brief.view")  # everyone in the organisation
     assert policy.may(who, "followup.log") == (who.role.value in LOGS_VISITS)
+    assert policy.may(who, "approvals.submit") == (who.role.value in SUBMITS_APPROVALS)
+    assert policy.may(who, "approvals.view")  # /待审批 and /我的申请: legal and finance decide too
     assert policy.may(who, "admin.status") == (who.role is Role.admin)
     assert policy.may(who, "stats.view") == (who.role not in (Role.legal, Role.finance))
     assert policy.may(who, "incentives.view") == (who.role not in (Role.legal, Role.finance))
