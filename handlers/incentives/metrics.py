@@ -2,8 +2,8 @@
 
 ``new_valid_contacts`` is the stats definition of a valid lead (``config.metrics.valid_lead``,
 ``handlers.stats.queries.valid_leads``): clients the rep owns, created in the period, that count as
-valid leads — the same number /排行 shows as 新增有效客户. ``demo_completion_rate`` and
-``avg_ticket_hours`` is the approvals feature's turnaround (``tickets.py``);
+valid leads — the same number /排行 shows as 新增有效客户. ``avg_ticket_hours`` is the approvals
+feature's turnaround (``tickets.py``);
 ``demo_completion_rate`` is defined here, next to nothing else that counts it.
 """
 
