@@ -14,5 +14,6 @@ from bot.feature import Feature
 def features() -> list[Feature]:
     from handlers import brief, help
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.reminders import FEATURE as REMINDERS
 
-    return [help.FEATURE, brief.FEATURE, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, REMINDERS, FOLLOWUP]
