@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import job_event
@@ -13,9 +14,11 @@ from tests.support.waiting import eventually
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def sh(*parts: int) -> datetime:
+def sh(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """A time in Shanghai: sh(2026, 12, 3, 9) is 09:00 on 3 December 2026."""
-    return datetime(*parts, tzinfo=TZ)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=TZ)
 
 
 async def run_slot(
@@ -39,7 +42,7 @@ async def inbox_done(db: Database, key: str) -> None:
     await eventually(done, within=20)
 
 
-async def pushes(db: Database) -> list[dict[str, object]]:
+async def pushes(db: Database) -> list[dict[str, Any]]:
     return await db.fetch(
         "SELECT key, person_id, kind, text, task_id, deliver_at, batch FROM pushes ORDER BY id"
     )
