@@ -28,7 +28,7 @@ def reminder_text(
     about = f"（{client}）" if client else ""
     text = f"⏰ 待办到期：{title}{about}，截止 {local_text(due, tz)}"
     if now - due > LATE_AFTER:
-        text += f"（补发提醒：原定 {local_text(due, tz)}）"
+        text += "（补发提醒）"  # due while the bot was down or the reminder held back
     return text
 
 

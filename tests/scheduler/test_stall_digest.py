@@ -155,7 +155,7 @@ async def test_a_reminder_due_while_the_bot_was_down_says_it_is_late(bot: Harnes
     )
     await run_slot(bot, "reminders", sh(2026, 12, 3, 10), late=True)
     [row] = await pushes(bot.runtime.db)
-    assert "补发提醒：原定 12月3日 09:05" in str(row["text"])
+    assert str(row["text"]).endswith("截止 12月3日 09:05（补发提醒）")
 
 
 async def test_a_first_contact_gets_the_24_hour_follow_up_task(bot: Harness) -> None:
