@@ -131,7 +131,9 @@ def add_scheduler(rt: Runtime, specs: Sequence[JobSpec]) -> None:
         rt.scheduler = JobClock(specs, rt.config, rt.inbox, rt.db, rt.clock)
     except ValueError as exc:
         raise StartupError(f"启动失败：{exc}") from exc
-    rt.dispatcher.jobs = JobRunner({s.name: s for s in specs}, pushes, calendar, rt.db, rt.clock)
+    rt.dispatcher.jobs = JobRunner(
+        {s.name: s for s in specs}, pushes, calendar, rt.db, rt.clock, rt.inbox
+    )
 
 
 def check_handlers(dispatcher: Dispatcher, services: Services) -> None:

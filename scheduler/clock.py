@@ -40,14 +40,17 @@ def schedule_of(config: AppConfig, spec: JobSpec) -> str:
     return value
 
 
-def job_event(name: str, slot: datetime, as_of: datetime, tz: ZoneInfo, *, late: bool) -> JobEvent:
+def job_event(
+    name: str, slot: datetime, as_of: datetime, tz: ZoneInfo, *, late: bool, after: str = ""
+) -> JobEvent:
+    """The tick of ``name`` for ``slot``; ``after`` names the job whose run asked for an extra one."""
     key = slot_key(slot, tz)
     return JobEvent(
         platform=PLATFORM,
         app=APP,
         user_id=name,
         msg_id=uuid.uuid4().hex,
-        dedupe_key=f"job:{name}:{key}",
+        dedupe_key=f"job:{name}:{key}" + (f":after:{after}" if after else ""),
         time=slot,
         job=name,
         slot=key,

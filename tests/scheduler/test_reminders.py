@@ -133,3 +133,16 @@ async def test_an_urgent_kind_ignores_quiet_hours(db_url: str, aiohttp_client) -
     await run_slot(bot, "deliver", sh(2026, 12, 3, 23))
     [sent] = await bot.next_sent()
     assert sent.recipient == "zhang.wei"
+
+
+async def test_a_reminder_due_now_goes_out_without_waiting_for_the_next_minute(
+    bot: Harness,
+) -> None:
+    await task("马上要做", sh(2026, 12, 3, 10))
+    await run_slot(bot, "reminders", sh(2026, 12, 3, 10))  # no deliver tick of our own
+    [sent] = await bot.next_sent()
+    assert sent.recipient == "zhang.wei" and isinstance(sent.reply, CardMessage)
+    rows = await bot.runtime.db.fetch(
+        "SELECT dedupe_key FROM inbox WHERE dedupe_key LIKE 'job:deliver:%'"
+    )
+    assert [r["dedupe_key"] for r in rows] == ["job:deliver:2026-12-03T10:00:after:reminders"]
