@@ -142,7 +142,7 @@ async def stall_scan(kind: str, folder: Path, deals: int, repeats: int) -> dict[
         for _ in range(repeats):
             run = JobRun("stall", NOW, NOW.astimezone(UTC))
             t = time.perf_counter()
-            await scan_stalls(run, config, directory, calendar)
+            await scan_stalls(run, config, directory, calendar, db)
             times.append(time.perf_counter() - t)
         store = PushStore(db, config, calendar)
         t = time.perf_counter()
