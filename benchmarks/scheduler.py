@@ -26,6 +26,7 @@ import random
 import re
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -138,12 +139,14 @@ async def stall_scan(kind: str, folder: Path, deals: int, repeats: int) -> dict[
         calendar = WorkCalendar(config.calendar, SH)
         directory = Directory(config)
         times: list[float] = []
+        cpu: list[float] = []
         run = JobRun("stall", NOW, NOW.astimezone(UTC))
         for _ in range(repeats):
             run = JobRun("stall", NOW, NOW.astimezone(UTC))
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             await scan_stalls(run, config, directory, calendar, db)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
         store = PushStore(db, config, calendar)
         t = time.perf_counter()
         stored = await store.store(run.pushes, NOW.astimezone(UTC))
@@ -156,6 +159,7 @@ async def stall_scan(kind: str, folder: Path, deals: int, repeats: int) -> dict[
             "pushes": len(run.pushes),
             "scan_s": statistics.median(times),
             "scan_runs": times,
+            "scan_cpu_s": statistics.median(cpu),
             "store_pushes_s": store_s,
             "stored": len(stored),
             "setup_s": setup_s,
@@ -233,7 +237,29 @@ async def reminders(kind: str, folder: Path, reps: int, count: int) -> dict[str,
         sock.close()
 
 
-async def main() -> None:
+async def one(kind: str, part: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if part == "stall":
+            s = await stall_scan(kind, Path(tmp), args.deals, args.repeats)
+            print(
+                f"stall scan [{kind}]: {s['open_deals']:,} open deals, {s['stalled']:,} stalled, "
+                f"{s['pushes']:,} pushes planned in {s['scan_s']:.2f} s (median of "
+                f"{args.repeats}, {s['scan_cpu_s']:.2f} s CPU; target < 2 s); "
+                f"storing them once {s['store_pushes_s']:.2f} s",
+                flush=True,
+            )
+        else:
+            r = await reminders(kind, Path(tmp), args.reps, args.reminders)
+            print(
+                f"reminders [{kind}]: {r['reminders']:,} due in one minute for {r['reps']:,} reps → "
+                f"{r['messages_sent']:,} messages at the WeCom simulator in {r['seconds']:.1f} s "
+                f"(target < 60 s); {r['reminders_on_cards']:,} reminders on sent cards, "
+                f"{r['reminders_twice']} twice",
+                flush=True,
+            )
+
+
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--deals", type=int, default=100_000)
@@ -242,26 +268,32 @@ async def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", choices=("stall", "reminders"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        for kind in args.db.split(","):
-            if args.only != "reminders":
-                s = await stall_scan(kind, Path(tmp), args.deals, args.repeats)
-                print(
-                    f"stall scan [{kind}]: {s['open_deals']:,} open deals, {s['stalled']:,} stalled, "
-                    f"{s['pushes']:,} pushes planned in {s['scan_s']:.2f} s (median of "
-                    f"{args.repeats}; target < 2 s); storing them {s['store_pushes_s']:.2f} s",
-                    flush=True,
-                )
-            if args.only != "stall":
-                r = await reminders(kind, Path(tmp), args.reps, args.reminders)
-                print(
-                    f"reminders [{kind}]: {r['reminders']:,} due in one minute for {r['reps']:,} reps → "
-                    f"{r['messages_sent']:,} messages at the WeCom simulator in {r['seconds']:.1f} s "
-                    f"(target < 60 s); {r['reminders_on_cards']:,} reminders on sent cards, "
-                    f"{r['reminders_twice']} twice",
-                    flush=True,
-                )
+    kinds = args.db.split(",")
+    parts = [args.only] if args.only else ["stall", "reminders"]
+    if len(kinds) == 1 and len(parts) == 1:
+        asyncio.run(one(kinds[0], parts[0], args))
+        return
+    # One process per database and part: the ORM's setup is process-wide.
+    for part in parts:
+        for kind in kinds:
+            cmd = [
+                sys.executable,
+                __file__,
+                "--db",
+                kind,
+                "--only",
+                part,
+                "--deals",
+                str(args.deals),
+                "--reps",
+                str(args.reps),
+                "--reminders",
+                str(args.reminders),
+                "--repeats",
+                str(args.repeats),
+            ]
+            subprocess.run(cmd, check=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

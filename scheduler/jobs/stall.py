@@ -114,26 +114,30 @@ def ladder_of(directory: Directory, owner_id: str) -> Ladder | None:
     return Ladder(owner, chain[0] if chain else None, director)
 
 
-def rung_push(stall: Stall, rung: int, ladder: Ladder) -> Push | None:
+def stall_pushes(stall: Stall, ladder: Ladder) -> list[Push]:
+    """The pushes of every rung ``stall`` reached (rungs with nobody to tell are left out)."""
     owner = ladder.owner
-    key = f"stall:{stall.deal_id}:{ms(stall.entered_at)}:{rung}"
+    base = f"stall:{stall.deal_id}:{ms(stall.entered_at)}"
     where = f"「{stall.client}」在「{stall.stage}」已停留 {stall.days} 个工作日（上限 {stall.limit} 天）"
-    if rung == 1:
-        text = f"商机停滞提醒：{where}。建议：{talking_point(stall.stage)}"
-        return Push(key, owner.id, RUNG_KINDS[1], text)
-    if rung == 2:
-        if ladder.supervisor is None:
-            return None
+    out = [
+        Push(
+            f"{base}:1",
+            owner.id,
+            RUNG_KINDS[1],
+            f"商机停滞提醒：{where}。建议：{talking_point(stall.stage)}",
+        )
+    ]
+    if 2 in stall.rungs and ladder.supervisor is not None:
         text = f"{owner.name}的商机{where}，已提醒过销售。建议推进：{stall_move(stall.stage)}"
-        return Push(key, ladder.supervisor.id, RUNG_KINDS[2], text)
-    if ladder.director is None:
-        return None
-    amount = money(stall.amount) if stall.amount is not None else "金额未定"
-    text = (
-        f"停滞升级：{owner.name}的商机{where}，金额 {amount}；销售和主管均已收到提醒，"
-        "请关注是否需要调整资源或策略。"
-    )
-    return Push(key, ladder.director.id, RUNG_KINDS[3], text)
+        out.append(Push(f"{base}:2", ladder.supervisor.id, RUNG_KINDS[2], text))
+    if 3 in stall.rungs and ladder.director is not None:
+        amount = money(stall.amount) if stall.amount is not None else "金额未定"
+        text = (
+            f"停滞升级：{owner.name}的商机{where}，金额 {amount}；销售和主管均已收到提醒，"
+            "请关注是否需要调整资源或策略。"
+        )
+        out.append(Push(f"{base}:3", ladder.director.id, RUNG_KINDS[3], text))
+    return out
 
 
 async def scan_stalls(
@@ -146,7 +150,4 @@ async def scan_stalls(
         ladder = ladders[stall.owner_id]
         if ladder is None:
             continue
-        for rung in stall.rungs:
-            push = rung_push(stall, rung, ladder)
-            if push is not None:
-                run.push(push)
+        run.pushes.extend(stall_pushes(stall, ladder))
