@@ -89,6 +89,9 @@ class Schedules(Frozen):
     stall_scan: str = "09:00"
     weekly_calibration: str = "fri 17:00"
     approval_sla: str = "every 5m"
+    # After an approval step's deadline: the approver is reminded, then this many working hours
+    # later their supervisor hears.
+    approval_escalate_after_hours: float = Field(default=4, ge=0)
 
     @field_validator(
         "reminder_scan",

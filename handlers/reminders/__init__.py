@@ -7,6 +7,7 @@ from bot.jobs import JobSpec
 from handlers.reminders.deliver import deliver_pushes
 from handlers.reminders.tasks import ACT, POSTPONE, VIEW, router
 from handlers.shared.access import ALL_ROLES
+from scheduler.jobs.approval_sla import chase_approvals
 from scheduler.jobs.calibration import calibration_note
 from scheduler.jobs.checklist import stage_checklists
 from scheduler.jobs.reminders import morning_digest, remind_due_tasks
@@ -20,6 +21,7 @@ JOBS = (
     JobSpec("digest", "daily_digest", morning_digest, "每日待办摘要", working_days_only=True),
     JobSpec("stall", "stall_scan", scan_stalls, "停滞商机逐级提醒", working_days_only=True),
     JobSpec("calibration", "weekly_calibration", calibration_note, "每周数据校准"),
+    JobSpec("approval_sla", "approval_sla", chase_approvals, "审批时限提醒与超时升级"),
     JobSpec("deliver", "deliver", deliver_pushes, "发送到期的推送（免打扰后合并发送）"),
 )
 
