@@ -10,11 +10,13 @@ from bot.config.models import AppConfig
 from bot.config.org import Person
 from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
-from bot.pipeline.router import Router
+from bot.pipeline.router import SKIP, Router
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import Text
 from handlers.reminders.cards import Op, ReminderTap, after_tap
+from handlers.shared.access import AccessPolicy
 from nlp.extract.dates import find_times
+from nlp.intent import Topic
 from scheduler.jobs.reminders import local_text
 from storage.models import Task
 from storage.status import CardStatus, TaskStatus, check
@@ -53,6 +55,21 @@ def task_line(n: int, task: Task, now: datetime, tz: ZoneInfo) -> str:
     group="待办",
 )
 async def list_tasks(ctx: Context, person: Person, clock: Clock, config: AppConfig) -> None:
+    await answer_tasks(ctx, person, clock, config)
+
+
+@router.request(Topic.tasks)
+async def tasks_request(
+    ctx: Context, person: Person, clock: Clock, config: AppConfig, policy: AccessPolicy
+) -> object:
+    """ "我今天有什么要跟进的": the same list as /待办."""
+    if policy.refuse(person, VIEW) is not None:
+        return SKIP
+    await answer_tasks(ctx, person, clock, config)
+    return None
+
+
+async def answer_tasks(ctx: Context, person: Person, clock: Clock, config: AppConfig) -> None:
     tz = ZoneInfo(config.timezone)
     tasks = await open_tasks(person.id)
     if not tasks:

@@ -85,3 +85,9 @@ async def test_postpone_someone_elses_or_an_unknown_task(bot: Harness) -> None:
     assert "没有找到待办“李娜的事”" in await text_reply(bot, "zhang.wei", "/推迟 李娜的事 明天")
     assert "没有找到待办“9”" in await text_reply(bot, "zhang.wei", "/推迟 9 明天")
     assert "用法" in await text_reply(bot, "zhang.wei", "/推迟 明天")
+
+
+async def test_asking_in_words_gives_the_same_list(bot: Harness) -> None:
+    await seed_tasks()
+    text = await text_reply(bot, "zhang.wei", "我今天有什么要跟进的")
+    assert text.startswith("你的待办（3 项）：")
