@@ -30,8 +30,9 @@ TIME = "%Y-%m-%d %H:%M"
 
 
 def add_parser(
-    sub: argparse._SubParsersAction, with_config: Callable[..., argparse.ArgumentParser]
-) -> None:  # type: ignore[type-arg]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    with_config: Callable[..., argparse.ArgumentParser],
+) -> None:
     jobs = sub.add_parser("jobs", help="定时任务：查看计划、手动运行")
     jsub = jobs.add_subparsers(dest="jobs_command", required=True)
     with_config(jsub.add_parser("list", help="每个任务的计划、上次和下次运行时间"))

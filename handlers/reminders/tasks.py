@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -82,7 +82,7 @@ async def answer_tasks(ctx: Context, person: Person, clock: Clock, config: AppCo
     ctx.reply(Text("\n".join(lines)))
 
 
-def postponed_due(task: Task, day: datetime.date, at: time | None, tz: ZoneInfo) -> datetime:  # type: ignore[valid-type]
+def postponed_due(task: Task, day: date, at: time | None, tz: ZoneInfo) -> datetime:
     keep = task.due_at.astimezone(tz).time() if task.due_at is not None else DEFAULT_TIME
     return datetime.combine(day, at or keep, tzinfo=tz)
 
