@@ -16,6 +16,7 @@ def features() -> list[Feature]:
     from handlers.admin import FEATURE as ADMIN
     from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.reminders import FEATURE as REMINDERS
     from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, STATS, ADMIN, APPROVALS, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, STATS, REMINDERS, ADMIN, APPROVALS, FOLLOWUP]

@@ -12,6 +12,7 @@ from storage.models.crm import Client, Contact, Deal, FollowUp, Media, StageHist
 from storage.models.incentives import CommissionLedger, IncentiveLedger
 from storage.models.org import Identity, Person, Team
 from storage.models.pipeline import InboxMessage, OutboxMessage
+from storage.models.scheduler import JobRunState, PushRecord
 
 __all__ = [
     "Approval",
@@ -29,9 +30,11 @@ __all__ = [
     "Identity",
     "InboxMessage",
     "IncentiveLedger",
+    "JobRunState",
     "Media",
     "OutboxMessage",
     "Person",
+    "PushRecord",
     "StageHistory",
     "Task",
     "Team",
