@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config.org import Role
+from bot.jobs import JobSpec
 from bot.pipeline.router import Router
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class Feature:
     # Builds the feature's services from the runtime (may add stop hooks to it); each object is
     # then injectable into any handler by its type.
     services: ServiceFactory | None = None
+    # Scheduled jobs (bot/jobs.py): the scheduler ticks them, the workers run them.
+    jobs: tuple[JobSpec, ...] = ()
 
 
 class StartupError(RuntimeError):

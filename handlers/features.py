@@ -17,6 +17,16 @@ def features() -> list[Feature]:
     from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
     from handlers.incentives import FEATURE as INCENTIVES
+    from handlers.reminders import FEATURE as REMINDERS
     from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, STATS, INCENTIVES, ADMIN, APPROVALS, FOLLOWUP]
+    return [
+        help.FEATURE,
+        brief.FEATURE,
+        STATS,
+        INCENTIVES,
+        REMINDERS,
+        ADMIN,
+        APPROVALS,
+        FOLLOWUP,
+    ]

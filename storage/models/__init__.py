@@ -13,6 +13,7 @@ from storage.models.incentives import LedgerEntry
 from storage.models.org import Identity, Person, Team
 from storage.models.payments import Payment
 from storage.models.pipeline import InboxMessage, OutboxMessage
+from storage.models.scheduler import JobRunState, PushRecord
 
 __all__ = [
     "Approval",
@@ -28,11 +29,13 @@ __all__ = [
     "FollowUp",
     "Identity",
     "InboxMessage",
+    "JobRunState",
     "LedgerEntry",
     "Media",
     "OutboxMessage",
     "Payment",
     "Person",
+    "PushRecord",
     "StageHistory",
     "Task",
     "Team",

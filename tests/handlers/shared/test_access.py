@@ -89,6 +89,11 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None
+    # Reminders: everyone has tasks of their own (a legal review, a finance check).
+    for action in ("reminders.view", "reminders.postpone", "reminders.act"):
+        assert policy.may(who, action)
+    assert policy.command_refusal(who, specs["待办"]) is None
+    assert policy.command_refusal(who, specs["推迟"]) is None
 
 
 def policy_commands(policy: AccessPolicy) -> list:  # type: ignore[type-arg]
