@@ -44,13 +44,15 @@ def test_the_shipped_features_fit(sqlite_url: str) -> None:
         "help",
         "brief",
         "stats",
+        "incentives",
         "reminders",
         "admin",
         "approvals",
         "followup",
     ]
     assert {"fu", "nq", "ap", "ao", "rm"} <= set(rt.dispatcher.actions._by_prefix)
-    assert {"reminders", "deliver", "digest", "stall", "checklist", "calibration"} <= set(
+    jobs = {"reminders", "deliver", "digest", "stall", "checklist", "calibration"}
+    assert jobs | {"incentive-settlement", "approval_sla"} <= set(
         rt.dispatcher.job_names
     )
     assert {"brief", "help", "funnel", "ranking", "forecast", "approvals", "tasks"} <= (
