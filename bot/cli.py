@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_demo)
 
-    for name in ("nlp.transcribe_cli", "nlp.parse_cli"):
+    for name in ("nlp.transcribe_cli", "nlp.parse_cli", "bot.ops.import_cli", "bot.ops.export_cli"):
         _add_optional(sub, name)
     return parser
 

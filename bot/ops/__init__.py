@@ -1,0 +1,1 @@
+"""Operations tooling: bulk import and export of clients, contacts, deals and payments."""
