@@ -14,5 +14,6 @@ from bot.feature import Feature
 def features() -> list[Feature]:
     from handlers import brief, help
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.orgsync import FEATURE as ORGSYNC
 
-    return [help.FEATURE, brief.FEATURE, FOLLOWUP]
+    return [help.FEATURE, brief.FEATURE, ORGSYNC, FOLLOWUP]

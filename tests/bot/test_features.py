@@ -39,7 +39,7 @@ def router_with_tap(action: type[CardAction], name: str) -> Router:
 
 def test_the_shipped_features_fit(sqlite_url: str) -> None:
     rt = build_runtime(make_config(sqlite_url))
-    assert [f.name for f in features()] == ["help", "brief", "followup"]
+    assert [f.name for f in features()] == ["help", "brief", "orgsync", "followup"]
     assert {"fu", "nq"} <= set(rt.dispatcher.actions._by_prefix)
     assert {"brief", "help"} <= rt.dispatcher.request_topics
 

@@ -136,6 +136,10 @@ class DingtalkChannel:
             )
         return self._api
 
+    def openapi(self) -> OpenApi:
+        """The OpenAPI client (org sync reads the directory through it)."""
+        return self._client()
+
     def _card_sender(self) -> CardSender:
         if self._cards is None:
             self._cards = CardSender(

@@ -1,0 +1,123 @@
+"""Org sync as a service: fetch each enabled platform's directory, plan, apply, refresh the
+Directory, and tell supervisors what they took over. Runs every ``org_sync.interval_minutes``
+(while enabled) and on ``/同步通讯录``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from bot.channels.base import Channel
+from bot.clock import Clock
+from bot.config.models import AppConfig
+from bot.directory import Directory
+from bot.orgdir.apply import Handover, SyncReport, apply_plan
+from bot.orgdir.fetch import DirectoryError, dingtalk_snapshot, wecom_snapshot
+from bot.orgdir.plan import Snapshot, plan
+from bot.orgsync import synced_people
+from bot.pipeline.outbox import Outbox, OutgoingMessage
+from bot.replies import Text
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def handover_note(h: Handover) -> str:
+    parts = [f"{n} 个{what}" for n, what in ((h.deals, "进行中的商机"), (h.tasks, "待办"),
+             (h.steps, "待审批事项"), (h.clients, "客户")) if n]  # fmt: skip
+    moved = "、".join(parts) if parts else "（没有待交接的工作）"
+    return f"通讯录显示「{h.name}」已离职。TA 的 {moved} 已转交给你，请及时跟进。"
+
+
+class OrgSyncService:
+    def __init__(
+        self,
+        config: AppConfig,
+        db: Database,
+        directory: Directory,
+        outbox: Outbox,
+        channels: Sequence[Channel],
+        clock: Clock,
+    ) -> None:
+        self.config = config
+        self.db = db
+        self.directory = directory
+        self.outbox = outbox
+        self.channels = channels
+        self.clock = clock
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def _config_ids(self, platform: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for p in self.config.people:
+            uid = p.wecom_userid if platform == "wecom" else p.dingtalk_staff_id
+            if uid:
+                out[uid] = p.id
+        return out
+
+    async def snapshots(self) -> list[Snapshot]:
+        """One per platform (the first app of each: one company has one directory)."""
+        out: list[Snapshot] = []
+        for platform in ("wecom", "dingtalk"):
+            ch = next((c for c in self.channels if c.platform == platform), None)
+            if ch is None:
+                continue
+            if platform == "wecom":
+                out.append(await wecom_snapshot(ch.client))  # type: ignore[attr-defined]
+            else:
+                out.append(await dingtalk_snapshot(ch.openapi(), self.config.org_name))  # type: ignore[attr-defined]
+        return out
+
+    async def run(self) -> list[SyncReport]:
+        """Sync every platform now; a platform whose directory fails is reported, not applied."""
+        async with self._lock:
+            reports: list[SyncReport] = []
+            for snapshot in await self.snapshots():
+                sync = plan(snapshot, self.config.org_sync, self._config_ids(snapshot.platform))
+                report = await apply_plan(self.db, sync, self.clock.now())
+                reports.append(report)
+                # Refresh first: the supervisor taking over may have joined in this very sync.
+                self.directory.include(await synced_people())
+                await self._notify(report)
+            for r in reports:
+                log.info("org sync", extra={"platform": r.platform, "summary": r.summary()})
+            return reports
+
+    async def _notify(self, report: SyncReport) -> None:
+        day = self.clock.now().date().isoformat()
+        messages = []
+        for h in report.left:
+            boss = self.directory.get(h.to_id) if h.to_id else None
+            if boss is None:
+                continue
+            address = self.directory.address(boss)
+            if address is not None:
+                messages.append(
+                    OutgoingMessage(address, Text(handover_note(h)), f"orgsync:{h.person_id}:{day}")
+                )
+        if messages:
+            await self.outbox.add(messages)
+
+    # ------------------------------------------------------------------ schedule
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run()
+            except (DirectoryError, OSError) as exc:
+                log.warning("org sync failed", extra={"error": str(exc)})
+            await asyncio.sleep(self.config.org_sync.interval_minutes * 60)
+
+    async def start(self) -> None:
+        self.directory.include(await synced_people())
+        if self.config.org_sync.enabled and self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="org-sync")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
