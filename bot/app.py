@@ -25,7 +25,7 @@ from bot.pipeline.router import Router, built_in
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.worker import InboxWorkers
 from bot.services import Services
-from bot.web import ops_routes
+from bot.web import callback_metrics, ops_routes
 from cards.store import CardStore
 from handlers.shared.access import AccessPolicy
 from storage.db import Database, redact_url
@@ -252,7 +252,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 def create_app(config: AppConfig, *, runtime: Runtime | None = None) -> web.Application:
     rt = runtime or build_runtime(config)
     limit = max([a.max_body_bytes for a in config.channels.enabled_wecom] + [1_048_576])
-    app = web.Application(client_max_size=limit)
+    app = web.Application(client_max_size=limit, middlewares=[callback_metrics(rt)])
     app[RUNTIME] = rt
     app.cleanup_ctx.append(_lifecycle)
     app.add_routes(ops_routes(rt))
