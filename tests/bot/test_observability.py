@@ -78,7 +78,7 @@ async def test_the_listed_metrics_are_exported_with_values(bot: Harness) -> None
     assert "salesbot_asr_queue 0.0" in body
 
 
-async def test_every_grafana_expression_uses_exported_metrics(bot: Harness) -> None:
+async def test_every_dashboard_and_alert_expression_uses_exported_metrics(bot: Harness) -> None:
     import re
 
     from tests.support.harness import ROOT
@@ -90,6 +90,10 @@ async def test_every_grafana_expression_uses_exported_metrics(bot: Harness) -> N
     dashboard = json.loads((ROOT / "docs" / "grafana-dashboard.json").read_text(encoding="utf-8"))
     exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
     assert len(exprs) >= 10
+    import yaml
+
+    rules = yaml.safe_load((ROOT / "docs" / "deploy" / "alerts.yml").read_text(encoding="utf-8"))
+    exprs += [r["expr"] for g in rules["groups"] for r in g["rules"]]
     for expr in exprs:
         for name in re.findall(r"salesbot_\w+", expr):
             # A histogram is typed under its base name; a counter under its _total name.

@@ -20,9 +20,17 @@ def nginx_binary() -> str | None:
 
 
 def render_site(listen: str, upstreams: Sequence[str]) -> str:
-    """What ``envsubst '${SALESBOT_LISTEN} ${SALESBOT_UPSTREAMS}'`` makes of the template."""
+    """``envsubst '${SALESBOT_LISTEN} ${SALESBOT_UPSTREAMS}' < nginx.conf.template``, as the guide says."""
     servers = " ".join(f"server {u};" for u in upstreams)
-    # safe_substitute leaves nginx's own $host, $scheme … alone, as the restricted envsubst does.
+    envsubst = shutil.which("envsubst")
+    if envsubst is not None:
+        return subprocess.run(
+            [envsubst, "${SALESBOT_LISTEN} ${SALESBOT_UPSTREAMS}"],
+            input=TEMPLATE.read_text(encoding="utf-8"),
+            env={"SALESBOT_LISTEN": listen, "SALESBOT_UPSTREAMS": servers},
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    # Without gettext's envsubst: the same substitution (nginx's own $host … stay as they are).
     return Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(
         SALESBOT_LISTEN=listen, SALESBOT_UPSTREAMS=servers
     )

@@ -71,3 +71,24 @@ def test_every_migration_only_adds(dialect: str) -> None:
         for statement in sql.split(";"):
             if " ADD " in statement and "NOT NULL" in statement:
                 assert "DEFAULT" in statement, f"{path.name}: {statement.strip()}"
+
+
+def test_every_salesbot_command_in_the_guide_is_a_real_command() -> None:
+    import re
+
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", guide, re.S)
+    commands = [
+        line.strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip().startswith("salesbot ")
+    ]
+    assert len(commands) >= 3
+    for command in commands:
+        args = shlex.split(command)[1:]
+        parsed = build_parser().parse_args(args)
+        assert parsed.func is not None, command
+    scripts = re.findall(r"sh (docs/deploy/\S+\.sh)", guide)
+    assert {"docs/deploy/backup.sh", "docs/deploy/restore.sh"} <= set(scripts)
+    assert all((ROOT / s).exists() for s in scripts)
