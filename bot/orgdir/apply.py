@@ -133,7 +133,7 @@ async def apply_plan(db: Database, plan: SyncPlan, now: datetime) -> SyncReport:
         active = {p.id: p for p in await Person.filter(active=True)}
         leavers = [p for p in stored.values() if p.active and p.id not in wanted]
         for p in leavers:
-            await Person.filter(id=p.id).update(active=False, left_at=now)
+            await Person.filter(id=p.id).update(active=False, left_at=now, updated_at=now)
             active.pop(p.id, None)
         for p in leavers:
             report.left.append(await _hand_over(p, await _takeover(p, active), now))

@@ -22,6 +22,8 @@ from bot.replies import Text
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+# How often every replica looks for org changes another replica's sync wrote.
+REFRESH_SECONDS = 30.0
 
 
 def handover_note(h: Handover) -> str:
@@ -47,8 +49,9 @@ class OrgSyncService:
         self.outbox = outbox
         self.channels = channels
         self.clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
+        self._mark: tuple[object, ...] | None = None
 
     def _config_ids(self, platform: str) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -80,7 +83,7 @@ class OrgSyncService:
                 report = await apply_plan(self.db, sync, self.clock.now())
                 reports.append(report)
                 # Refresh first: the supervisor taking over may have joined in this very sync.
-                self.directory.include(await synced_people())
+                await self.refresh_if_changed()
                 await self._notify(report)
             for r in reports:
                 log.info("org sync", extra={"platform": r.platform, "summary": r.summary()})
@@ -110,14 +113,40 @@ class OrgSyncService:
                 log.warning("org sync failed", extra={"error": str(exc)})
             await asyncio.sleep(self.config.org_sync.interval_minutes * 60)
 
-    async def start(self) -> None:
+    async def refresh_if_changed(self) -> bool:
+        """Reload the synced people into the Directory when the table changed (here or in
+        another replica): one aggregate query, so every replica can ask often."""
+        rows = await self.db.fetch(
+            "SELECT COUNT(*) AS n, SUM(CASE WHEN active THEN 1 ELSE 0 END) AS a, MAX(updated_at) AS t "
+            "FROM people WHERE source <> 'config'"
+        )
+        mark = (rows[0]["n"], rows[0]["a"], str(rows[0]["t"]))
+        if mark == self._mark:
+            return False
+        self._mark = mark
         self.directory.include(await synced_people())
-        if self.config.org_sync.enabled and self._task is None:
-            self._task = asyncio.create_task(self._loop(), name="org-sync")
+        return True
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await self.refresh_if_changed()
+            except OSError as exc:
+                log.warning("directory refresh failed", extra={"error": str(exc)})
+
+    async def start(self) -> None:
+        await self.refresh_if_changed()
+        if self._tasks:
+            return
+        self._tasks.append(asyncio.create_task(self._watch(), name="org-directory-refresh"))
+        if self.config.org_sync.enabled:
+            self._tasks.append(asyncio.create_task(self._loop(), name="org-sync"))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task

@@ -261,3 +261,23 @@ async def test_sync_command_in_chat_for_admins_only(db_url: str, aiohttp_client:
         assert "可用的命令" in answer.text
     finally:
         await sim.stop()
+
+
+async def test_other_replicas_pick_up_a_sync_from_the_database(
+    world: tuple[Tenant, Harness, OrgChart],
+) -> None:
+    """Only one replica syncs; the others see its result through the people table."""
+    tenant, harness, chart = world
+    svc = service(harness)
+    await svc.run()
+    assert await svc.refresh_if_changed() is False  # nothing new since its own sync
+    someone = tenant.pid(next(s for s in chart.staff.values() if s.title == "销售代表").key)
+    # What another replica's sync writes: one person leaves, one joins.
+    await Person.filter(id=someone).update(active=False, updated_at=NOW)
+    await Person.create(
+        id=f"{tenant.prefix}-Elsewhere", name="别处同步", role="rep", source=tenant.platform
+    )
+    assert harness.runtime.directory.get(someone) is not None
+    assert await svc.refresh_if_changed() is True
+    assert harness.runtime.directory.get(someone) is None
+    assert harness.runtime.directory.get(f"{tenant.prefix}-Elsewhere") is not None
