@@ -99,3 +99,28 @@ async def test_every_dashboard_and_alert_expression_uses_exported_metrics(bot: H
             # A histogram is typed under its base name; a counter under its _total name.
             base = re.sub(r"_(bucket|sum|count)$", "", name)
             assert name in exported or base in exported, (name, expr)
+
+
+async def test_asr_reports_its_queue_and_real_time_factor_to_the_metrics() -> None:
+    import pytest
+    from prometheus_client import generate_latest
+
+    from bot.metrics import Metrics
+    from nlp.asr.errors import AsrError
+    from nlp.asr.service import AsrService
+    from nlp.settings_asr import AsrSettings
+    from tests.support.harness import ROOT
+
+    metrics = Metrics()
+    asr = AsrService(AsrSettings(executor="thread"), observer=metrics)
+    note = (ROOT / "tests" / "data" / "audio" / "visit_quote.amr").read_bytes()
+    # DingTalk's own transcript: no local engine needed, yet the note's length is measured.
+    transcript = await asr.transcribe(note, platform_text="客户说明天答复")
+    body = generate_latest(metrics.registry).decode()
+    assert 'salesbot_asr_realtime_factor_count{engine="platform"} 1.0' in body
+    assert transcript.duration_s > 1 and "salesbot_asr_queue 0.0" in body
+    with pytest.raises(AsrError):  # the engine was never started: a failure, still dequeued
+        await asr.transcribe(note)
+    body = generate_latest(metrics.registry).decode()
+    assert "salesbot_asr_queue 0.0" in body
+    assert 'salesbot_asr_realtime_factor_count{engine="failed"}' not in body
