@@ -231,3 +231,36 @@ def test_templates_round_trip_through_the_validator(tmp_path: Path) -> None:
             "stages": {"方案演示": "open"}}))  # fmt: skip
         assert checked.errors == [], kind.name
         assert len(checked.rows) == 1
+
+
+LIMITED = {
+    "clients": {"客户名称": 200, "城市": 64, "行业": 64, "来源": 64},
+    "contacts": {"姓名": 100, "职务": 100},
+    "deals": {
+        "商机编号": 100,
+        "商机名称": 200,
+        "来源": 64,
+        "产品线": 64,
+        "联系人": 100,
+        "输单原因": 200,
+    },
+    "payments": {"回款编号": 100},
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "limit"), [(k, h, n) for k, cols in LIMITED.items() for h, n in cols.items()]
+)
+def test_every_text_column_refuses_what_the_database_cannot_hold(
+    kind: str, header: str, limit: int
+) -> None:
+    headers, example, _ = template_rows(KINDS[kind])
+    known = Known(**{**KNOWN.__dict__, "clients": frozenset({"上海明远科技有限公司"}),
+                     "deal_refs": frozenset({"D2026-0001"}), "stages": {"方案演示": "open"}})  # fmt: skip
+    row = list(example)
+    row[headers.index(header)] = "字" * (limit + 1)
+    assert validate(KINDS[kind], table(headers, row), known).errors == [
+        f"第 2 行「{header}」：太长了（最多 {limit} 个字，现在 {limit + 1} 个）"
+    ]
+    row[headers.index(header)] = "字" * limit
+    assert validate(KINDS[kind], table(headers, row), known).errors == []
