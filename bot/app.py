@@ -58,6 +58,8 @@ class Runtime:
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
+    # Run once the channels are up (their clients can call the platforms), after ``ready``.
+    on_ready: list[Hook] = field(default_factory=list)
 
     def channel(self, platform: str, name: str | None = None) -> Channel:
         for ch in self.channels:
@@ -225,6 +227,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         for ch in rt.channels:
             await ch.start()
         rt.ready = True
+        for hook in rt.on_ready:
+            await hook(rt)
         log.info(
             "salesbot ready",
             extra={

@@ -109,8 +109,10 @@ class OrgSyncService:
         while True:
             try:
                 await self.run()
-            except (DirectoryError, OSError) as exc:
+            except DirectoryError as exc:
                 log.warning("org sync failed", extra={"error": str(exc)})
+            except Exception:  # the schedule must outlive one bad run; the next one retries
+                log.exception("org sync failed")
             await asyncio.sleep(self.config.org_sync.interval_minutes * 60)
 
     async def refresh_if_changed(self) -> bool:
@@ -136,11 +138,17 @@ class OrgSyncService:
                 log.warning("directory refresh failed", extra={"error": str(exc)})
 
     async def start(self) -> None:
+        """At startup, before the channels: the Directory gets the synced people."""
         await self.refresh_if_changed()
-        if self._tasks:
-            return
-        self._tasks.append(asyncio.create_task(self._watch(), name="org-directory-refresh"))
-        if self.config.org_sync.enabled:
+        if not self._tasks:
+            self._tasks.append(asyncio.create_task(self._watch(), name="org-directory-refresh"))
+
+    async def schedule(self) -> None:
+        """Once the channels are up (their clients reach the platforms): sync now and then
+        every ``org_sync.interval_minutes``, when enabled."""
+        if self.config.org_sync.enabled and not any(
+            t.get_name() == "org-sync" for t in self._tasks
+        ):
             self._tasks.append(asyncio.create_task(self._loop(), name="org-sync"))
 
     async def stop(self) -> None:

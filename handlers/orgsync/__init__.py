@@ -23,7 +23,11 @@ def services(rt: Runtime) -> list[object]:
     async def stop(_: Runtime) -> None:
         await svc.stop()
 
+    async def schedule(_: Runtime) -> None:
+        await svc.schedule()
+
     rt.on_start.append(start)
+    rt.on_ready.append(schedule)
     rt.on_stop.append(stop)
     return [svc]
 

@@ -281,3 +281,26 @@ async def test_other_replicas_pick_up_a_sync_from_the_database(
     assert await svc.refresh_if_changed() is True
     assert harness.runtime.directory.get(someone) is None
     assert harness.runtime.directory.get(f"{tenant.prefix}-Elsewhere") is not None
+
+
+async def test_enabled_sync_runs_on_its_own_at_start(db_url: str, aiohttp_client: Any) -> None:
+    """With org_sync.enabled the app syncs at start and then every interval_minutes."""
+    sim = WecomSimulator(clock=ManualClock(NOW))
+    await sim.start()
+    try:
+        config = with_wecom(make_config(db_url), sim.app_config())
+        config = config.model_copy(
+            update={"org_sync": SETTINGS.model_copy(update={"enabled": True})}
+        )
+        add_people(sim, config)
+        sim.load_directory(generate())
+        harness = build_harness(config, clock=sim.clock)
+        await aiohttp_client(create_app(config, runtime=harness.runtime))
+
+        async def synced() -> bool:
+            return await Person.filter(source="wecom").count() == 243
+
+        await eventually(synced, within=60)
+        assert sim.stats.calls["user/list"] == len(sim.tenant.departments)
+    finally:
+        await sim.stop()
