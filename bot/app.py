@@ -28,7 +28,7 @@ from bot.pipeline.router import Router, built_in, job_handler
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.worker import InboxWorkers
 from bot.services import Services
-from bot.web import ops_routes
+from bot.web import callback_metrics, ops_routes
 from cards.store import CardStore
 from handlers.shared.access import AccessPolicy
 from storage.db import Database, redact_url
@@ -66,6 +66,8 @@ class Runtime:
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
+    # Run once the channels are up (their clients can call the platforms), after ``ready``.
+    on_ready: list[Hook] = field(default_factory=list)
 
     def channel(self, platform: str, name: str | None = None) -> Channel:
         for ch in self.channels:
@@ -265,6 +267,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         if rt.scheduler is not None:
             await rt.scheduler.start()
         rt.ready = True
+        for hook in rt.on_ready:
+            await hook(rt)
         log.info(
             "salesbot ready",
             extra={
@@ -294,7 +298,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 def create_app(config: AppConfig, *, runtime: Runtime | None = None) -> web.Application:
     rt = runtime or build_runtime(config)
     limit = max([a.max_body_bytes for a in config.channels.enabled_wecom] + [1_048_576])
-    app = web.Application(client_max_size=limit)
+    app = web.Application(client_max_size=limit, middlewares=[callback_metrics(rt)])
     app[RUNTIME] = rt
     app.cleanup_ctx.append(_lifecycle)
     app.add_routes(ops_routes(rt))

@@ -163,7 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name in set(sub.choices) - before:
         sub.choices[name].set_defaults(func=run_jobs)
 
-    for name in ("nlp.transcribe_cli", "nlp.parse_cli", "handlers.incentives.cli"):
+    for name in (
+        "nlp.transcribe_cli",
+        "nlp.parse_cli",
+        "handlers.incentives.cli",
+        "bot.ops.import_cli",
+        "bot.ops.export_cli",
+    ):
         _add_optional(sub, name)
     return parser
 

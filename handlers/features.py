@@ -17,6 +17,7 @@ def features() -> list[Feature]:
     from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
     from handlers.incentives import FEATURE as INCENTIVES
+    from handlers.orgsync import FEATURE as ORGSYNC
     from handlers.reminders import FEATURE as REMINDERS
     from handlers.stats import FEATURE as STATS
 
@@ -26,6 +27,7 @@ def features() -> list[Feature]:
         STATS,
         INCENTIVES,
         REMINDERS,
+        ORGSYNC,
         ADMIN,
         APPROVALS,
         FOLLOWUP,

@@ -12,6 +12,7 @@ from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
 from bot.config.metrics import Metrics
 from bot.config.org import Person, Region, Team
+from bot.config.orgsync import OrgSync
 from bot.config.schedule import Schedules
 from nlp.settings_asr import AsrSettings
 from nlp.settings_nlp import NlpSettings
@@ -66,6 +67,7 @@ class AppConfig(Frozen):
     channels: Channels = Channels()
     asr: AsrSettings = Field(default_factory=AsrSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    org_sync: OrgSync = OrgSync()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.pipeline.outbox import Address, Outbox, OutboxRow
 from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
+from bot.requestid import bound
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,10 @@ class OutboxSender:
         self._held[address] = max(self._held.get(address, 0), until_ms)
 
     async def _send(self, row: OutboxRow) -> None:
+        with bound(row.request_id):
+            await self._send_row(row)
+
+    async def _send_row(self, row: OutboxRow) -> None:
         channel = self.channels.get((row.address.platform, row.address.app))
         if channel is None:
             await self.outbox.bury(row.id, "no such channel is configured")
@@ -166,6 +171,7 @@ class OutboxSender:
         if isinstance(result, Delivered):
             await self.outbox.mark_sent(row.id, result.messages)
             self.metrics.sent.labels(platform, row.kind).inc()
+            log.debug("reply delivered", extra={"outbox_id": row.id, "platform": platform})
         elif isinstance(result, RetryLater) and row.attempts < self.max_attempts:
             self.metrics.send_failures.labels(platform, "retry").inc()
             when = self.clock.ms() + int(result.after_s * 1000)

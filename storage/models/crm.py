@@ -70,6 +70,8 @@ class Deal(Model):
     expected_close = fields.DateField(null=True)
     closed_at = fields.DatetimeField(null=True)
     lost_reason = fields.CharField(max_length=200, null=True)
+    # An imported deal's id in the system it came from: re-importing updates instead of duplicating.
+    external_ref = fields.CharField(max_length=100, null=True, unique=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -50,6 +50,7 @@ async def test_help_lists_the_commands_of_each_role(bot: Harness) -> None:
         assert "`/帮助`" in text and "`/简报 客户名`" in text
     assert "`/状态`" in admin.text  # admins only
     assert "`/状态`" not in rep.text and "`/状态`" not in manager.text
+    assert "`/同步通讯录`" in admin.text and "`/同步通讯录`" not in manager.text
 
 
 async def test_unknown_people_and_commands_get_clear_chinese_answers(bot: Harness) -> None:

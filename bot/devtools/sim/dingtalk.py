@@ -30,6 +30,7 @@ from bot.channels.dingtalk.parse import CARD_TOPIC, ROBOT_TOPIC
 from bot.channels.dingtalk.sign import http_sign
 from bot.clock import Clock, SystemClock
 from bot.config.channels import DingtalkApp
+from bot.devtools.sim.dingtalk_directory import Directory, DirectoryRoutes
 from bot.devtools.sim.dingtalk_feed import FeedItem, SimCard
 from bot.devtools.sim.dingtalk_gateway import Gateway
 from bot.devtools.sim.dingtalk_openapi import OpenApiRoutes
@@ -65,6 +66,7 @@ class DingtalkSimulator:
     def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
         self.clock = clock or SystemClock()
         self.tenant = Tenant(self.clock)
+        self.directory = Directory()  # the contacts the topapi directory endpoints serve
         self.gateway = Gateway(self.tenant, random.Random(seed))
         self.base_url = ""
         self._runner: web.AppRunner | None = None
@@ -82,7 +84,11 @@ class DingtalkSimulator:
 
     def web_app(self) -> web.Application:
         app = web.Application()
-        app.add_routes(OpenApiRoutes(self.tenant).routes() + self.gateway.routes())
+        app.add_routes(
+            OpenApiRoutes(self.tenant).routes()
+            + DirectoryRoutes(self.tenant, self.directory).routes()
+            + self.gateway.routes()
+        )
         return app
 
     async def start(self, port: int = 0) -> str:

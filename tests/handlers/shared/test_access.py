@@ -94,6 +94,8 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
         assert policy.may(who, action)
     assert policy.command_refusal(who, specs["待办"]) is None
     assert policy.command_refusal(who, specs["推迟"]) is None
+    assert policy.may(who, "orgsync.run") == (who.role.value == "admin")
+    assert (policy.command_refusal(who, specs["同步通讯录"]) is None) == (who.role.value == "admin")
 
 
 def policy_commands(policy: AccessPolicy) -> list:  # type: ignore[type-arg]
