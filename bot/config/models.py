@@ -31,11 +31,20 @@ class Server(Frozen):
 
 class Pipeline(Frozen):
     workers: int = Field(default=4, ge=1, le=64)
-    lease_seconds: float = Field(default=60, gt=0)
+    # Short, because a heartbeat renews every third of it: a dead process's work is taken over
+    # within seconds (inbox and outbox alike).
+    lease_seconds: float = Field(default=15, gt=0)
     max_attempts: int = Field(default=4, ge=1)
     poll_seconds: float = Field(default=1.0, gt=0)
     drain_seconds: float = Field(default=20, ge=0)
-    outbox_max_attempts: int = Field(default=8, ge=1)
+    # A reply is retried (capped exponential backoff with jitter) for this long, then given up
+    # and the admins told; an outage shorter than this loses nothing.
+    delivery_give_up_hours: float = Field(default=24, gt=0)
+    retry_cap_seconds: float = Field(default=300, ge=1)
+    # Consecutive transient failures after which a platform app counts as down (probes only).
+    circuit_failures: int = Field(default=5, ge=1)
+    # At most one chat note to the admins about given-up messages per this many minutes.
+    give_up_notice_minutes: float = Field(default=10, gt=0)
 
 
 class Logging(Frozen):
