@@ -47,6 +47,7 @@ class OutboxSender:
         poll_seconds: float,
         drain_seconds: float,
         lease_s: float = 15.0,
+        renew_every_s: float | None = None,
         circuit_failures: int = 5,
         notices: GiveUpNotices | None = None,
         rng: random.Random | None = None,
@@ -58,6 +59,7 @@ class OutboxSender:
         self.metrics = metrics
         self.retry = retry
         self.lease_s = lease_s
+        self.renew_every_s = renew_every_s or max(lease_s / 3, 0.05)
         self.circuits = Circuits(circuit_failures, retry.cap_s)
         self.notices = notices
         self.rng = rng or random.Random()
@@ -99,9 +101,8 @@ class OutboxSender:
     async def _renew_leases(self) -> None:
         # A send can outlast a short lease (a slow platform, a big file): renewing keeps another
         # replica from sending it twice, and lets the lease be short for when this process dies.
-        interval = max(self.lease_s / 3, 0.05)
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(self.renew_every_s)
             if self._in_flight:
                 try:
                     await self.outbox.renew(sorted(self._in_flight), self.lease_s)
