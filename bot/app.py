@@ -22,6 +22,7 @@ from bot.metrics import Metrics
 from bot.orgsync import sync_org
 from bot.pipeline.delivery import RetryPolicy
 from bot.pipeline.dispatcher import Dispatcher
+from bot.pipeline.edge import UserRateLimit
 from bot.pipeline.giveup import GiveUpNotices
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.outbox import Address, Outbox
@@ -138,7 +139,8 @@ def build_runtime(
     db = Database(config.database.url)
     metrics = Metrics()
     outbox = Outbox(db, clock)
-    inbox = Inbox(db, clock, metrics)
+    per_user = config.server.max_events_per_user_minute
+    inbox = Inbox(db, clock, metrics, limit=UserRateLimit(per_user, 2 * per_user))
     cards = CardStore(clock)
     directory = Directory(config)
     if features is None:

@@ -27,6 +27,9 @@ class Server(Frozen):
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str | None = None
     link_secret: SecretStr = SecretStr("")
+    # Events one user may send per minute (a burst of twice that is allowed); beyond it they are
+    # acknowledged but dropped and counted. Far above what a person does.
+    max_events_per_user_minute: int = Field(default=120, ge=1)
 
 
 class Pipeline(Frozen):

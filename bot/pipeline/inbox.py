@@ -29,6 +29,7 @@ from bot.events import Event
 from bot.metrics import Metrics
 from bot.pipeline.claims import PENDING as CLAIM_PENDING
 from bot.pipeline.claims import TAKEN, take_step
+from bot.pipeline.edge import UserRateLimit
 from bot.pipeline.hints import Hints
 from storage.db import Database, Step
 
@@ -140,8 +141,10 @@ class Inbox:
         metrics: Metrics | None = None,
         on_new: Callable[[], None] | None = None,
         pressure: IngressPressure | None = None,
+        limit: UserRateLimit | None = None,
     ) -> None:
         self.db = db
+        self.limit = limit
         self.clock = clock
         self.metrics = metrics
         self.on_new = on_new
@@ -155,9 +158,14 @@ class Inbox:
 
     # ------------------------------------------------------------------ storing
     async def put(self, event: Event) -> bool:
-        """Persist ``event``; True if new, False if its dedupe key was already stored."""
+        """Persist ``event``; True if new, False if its dedupe key was already stored (or its
+        sender is over the per-user cap: acknowledged, counted, not stored)."""
         self.pressure.note()
         now = self.clock.ms()
+        if self.limit is not None and not self.limit.allow(event.user_key, now):
+            if self.metrics is not None:
+                self.metrics.rejected.labels(event.platform, "rate_limited").inc()
+            return False
         row = (
             event.platform,
             event.app,
