@@ -37,6 +37,16 @@ system-deps: fonts
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	fi
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "installing Debian's nginx-light for the two-replica deployment test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light >/dev/null; \
+	fi
 
 # The suite runs every database test on SQLite and on the local PostgreSQL.
 postgres:

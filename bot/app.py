@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from bot.config.models import AppConfig
 from bot.config.org import Role
 from bot.directory import Directory
 from bot.feature import Feature, StartupError
+from bot.jobs import JobSpec
 from bot.media import MediaFetcher
 from bot.metrics import Metrics
 from bot.orgsync import sync_org
@@ -26,15 +28,18 @@ from bot.pipeline.edge import UserRateLimit
 from bot.pipeline.giveup import GiveUpNotices
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.outbox import Address, Outbox
-from bot.pipeline.router import Router, built_in
+from bot.pipeline.router import Router, built_in, job_handler
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.worker import InboxWorkers
 from bot.services import Services
-from bot.web import ops_routes
+from bot.web import callback_metrics, ops_routes
 from cards.store import CardStore
 from handlers.shared.access import AccessPolicy
 from storage.db import Database, redact_url
 from storage.migrate import pending_migrations
+
+if TYPE_CHECKING:
+    from scheduler.clock import JobClock
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +64,14 @@ class Runtime:
     workers: InboxWorkers
     sender: OutboxSender
     policy: AccessPolicy
+    scheduler: JobClock | None = None
     ready: bool = False
     started_at: datetime | None = None  # from the injected clock, when the bot became ready
     stopped: bool = False  # the shutdown ran to its end (the database is closed)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
+    # Run once the channels are up (their clients can call the platforms), after ``ready``.
+    on_ready: list[Hook] = field(default_factory=list)
 
     def channel(self, platform: str, name: str | None = None) -> Channel:
         for ch in self.channels:
@@ -110,6 +118,30 @@ def add_shared_services(rt: Runtime) -> None:
         await intents.close()
 
     rt.on_stop.append(close_shared)
+
+
+def add_scheduler(rt: Runtime, specs: Sequence[JobSpec]) -> None:
+    """The features' jobs: the dispatcher runs their ticks, the clock stores them (scheduler/)."""
+    from bot.pipeline.outbox import Address
+    from handlers.shared.workcal import WorkCalendar
+    from scheduler.clock import JobClock
+    from scheduler.pushes import PushStore
+    from scheduler.runner import JobRunner
+
+    calendar = rt.services.get(WorkCalendar)
+    first = rt.channels[0] if rt.channels else None
+    prefer = Address(first.platform, first.name, "") if first is not None else None
+    pushes = PushStore(rt.db, rt.config, calendar, prefer)
+    rt.services.add(pushes)
+    try:
+        for spec in specs:
+            rt.dispatcher.add_job(spec.name, job_handler(spec.func))
+        rt.scheduler = JobClock(specs, rt.config, rt.inbox, rt.db, rt.clock)
+    except ValueError as exc:
+        raise StartupError(f"启动失败：{exc}") from exc
+    rt.dispatcher.jobs = JobRunner(
+        {s.name: s for s in specs}, pushes, calendar, rt.db, rt.clock, rt.inbox
+    )
 
 
 def check_handlers(dispatcher: Dispatcher, services: Services) -> None:
@@ -214,10 +246,14 @@ def build_runtime(
     )
     services.add(rt)  # for admin views of the process itself (/状态)
     add_shared_services(rt)
+    add_scheduler(rt, [job for feature in features for job in feature.jobs])
     for feature in features:
         if feature.services is not None:
             for service in feature.services(rt):
-                rt.services.add(service)
+                if isinstance(service, tuple):
+                    rt.services.add(*service)
+                else:
+                    rt.services.add(service)
     check_handlers(dispatcher, rt.services)
     return rt
 
@@ -239,7 +275,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         for ch in rt.channels:
             await ch.start()
         rt.started_at = rt.clock.now()
+        if rt.scheduler is not None:
+            await rt.scheduler.start()
         rt.ready = True
+        for hook in rt.on_ready:
+            await hook(rt)
         log.info(
             "salesbot ready",
             extra={
@@ -251,6 +291,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     finally:
         rt.ready = False
         log.info("salesbot stopping", extra={"in_flight": rt.workers.busy})
+        if rt.scheduler is not None:
+            await rt.scheduler.stop()
         for ch in rt.channels:
             await ch.stop()
         await rt.workers.stop()
@@ -267,7 +309,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 def create_app(config: AppConfig, *, runtime: Runtime | None = None) -> web.Application:
     rt = runtime or build_runtime(config)
     limit = max([a.max_body_bytes for a in config.channels.enabled_wecom] + [1_048_576])
-    app = web.Application(client_max_size=limit)
+    app = web.Application(client_max_size=limit, middlewares=[callback_metrics(rt)])
     app[RUNTIME] = rt
     app.cleanup_ctx.append(_lifecycle)
     app.add_routes(ops_routes(rt))

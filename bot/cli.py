@@ -1,4 +1,5 @@
-"""The ``salesbot`` command: init, doctor, serve, migrate, check-config, demo, the NLP tools."""
+"""The ``salesbot`` command: init, doctor, serve, migrate, check-config, demo, seed, jobs, and the
+NLP tools."""
 
 from __future__ import annotations
 
@@ -171,7 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_demo)
 
-    for name in ("nlp.transcribe_cli", "nlp.parse_cli"):
+    from scheduler.cli import add_parser as add_jobs_parser
+    from scheduler.cli import run as run_jobs
+
+    before = set(sub.choices)
+    add_jobs_parser(sub, with_config)
+    for name in set(sub.choices) - before:
+        sub.choices[name].set_defaults(func=run_jobs)
+
+    for name in (
+        "nlp.transcribe_cli",
+        "nlp.parse_cli",
+        "handlers.incentives.cli",
+        "bot.ops.import_cli",
+        "bot.ops.export_cli",
+    ):
         _add_optional(sub, name)
     return parser
 

@@ -10,23 +10,38 @@ from bot.pipeline.outbox import Address
 
 
 class Directory:
-    """Built once from the validated config; read-only afterwards."""
+    """Config people, plus the people org sync brought from the platforms' directories.
+
+    Built from the validated config; ``include`` swaps in the synced people (at startup and after
+    each sync). config.yaml wins: a synced person with a config person's id or platform id is
+    dropped.
+    """
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
-        self._people = {p.id: p for p in config.people}
-        self._by_platform: dict[tuple[str, str], Person] = {}
-        for p in config.people:
-            if p.wecom_userid:
-                self._by_platform[("wecom", p.wecom_userid)] = p
-            if p.dingtalk_staff_id:
-                self._by_platform[("dingtalk", p.dingtalk_staff_id)] = p
-            # The test channel addresses people by their person id.
-            self._by_platform[("test", p.id)] = p
         self._apps: dict[str, list[str]] = {
             "wecom": [a.name for a in config.channels.enabled_wecom],
             "dingtalk": [a.name for a in config.channels.enabled_dingtalk],
         }
+        self.include(())
+
+    def include(self, synced: Iterable[Person]) -> None:
+        """Replace the synced people (everyone not from config.yaml) with ``synced``."""
+        people = {p.id: p for p in self.config.people}
+        by_platform: dict[tuple[str, str], Person] = {}
+        for p in [*self.config.people, *synced]:
+            keys = [("wecom", p.wecom_userid), ("dingtalk", p.dingtalk_staff_id), ("test", p.id)]
+            if p.id in people and people[p.id] is not p:
+                continue
+            if any(k in by_platform for k in keys if k[1]):
+                continue
+            people[p.id] = p
+            for platform, uid in keys:
+                if uid:
+                    # The test channel addresses people by their person id.
+                    by_platform[(platform, uid)] = p
+        self._people = people
+        self._by_platform = by_platform
 
     def get(self, person_id: str) -> Person | None:
         return self._people.get(person_id)

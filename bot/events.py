@@ -87,6 +87,21 @@ class MenuEvent(Event):
     key: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class JobEvent(Event):
+    """A scheduled job's tick, stored in the inbox like any event.
+
+    platform ``job``, user id = the job's name (one job's slots run in order, jobs in parallel),
+    dedupe key ``job:<name>:<slot>``: replicas ticking the same slot insert one row.
+    """
+
+    kind: ClassVar[str] = "job"
+    job: str
+    slot: str  # the scheduled time in the org's timezone, e.g. 2026-12-03T09:00
+    as_of: str  # ISO time the job runs as of: the slot, or the restart time for a late slot
+    late: bool = False  # the slot passed while no process was running
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -97,6 +112,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CardActionEvent,
         EnterEvent,
         MenuEvent,
+        JobEvent,
     )
 }
 

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config.org import Role
+from bot.jobs import JobSpec
 from bot.pipeline.router import Router
 
 if TYPE_CHECKING:
     from bot.app import Runtime
 
-ServiceFactory = Callable[["Runtime"], Iterable[object]]
+# A service, or (service, the type handlers ask for it by) — e.g. a protocol another feature calls.
+ServiceFactory = Callable[["Runtime"], Iterable[object | tuple[object, type]]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Feature:
     # Builds the feature's services from the runtime (may add stop hooks to it); each object is
     # then injectable into any handler by its type.
     services: ServiceFactory | None = None
+    # Scheduled jobs (bot/jobs.py): the scheduler ticks them, the workers run them.
+    jobs: tuple[JobSpec, ...] = ()
 
 
 class StartupError(RuntimeError):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, SecretStr
 
 from bot.config.models import AppConfig
+from bot.requestid import RequestIdFilter
 
 _URL_SECRETS = re.compile(
     r"(?i)((?:access_token|corpsecret|secret|appsecret|app_secret|ticket|password|sign|"
@@ -88,6 +89,7 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(config: AppConfig, stream: object = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.addFilter(RequestIdFilter())
     handler.addFilter(Redactor(secrets_of(config)))
     if config.logging.format == "json":
         handler.setFormatter(JsonFormatter())

@@ -74,3 +74,65 @@ class Metrics:
             registry=r,
         )
         self.backlog = Gauge("salesbot_inbox_backlog", "Inbox rows not yet handled", registry=r)
+        # --- operations (issue 16); the gauges below are refreshed on every scrape (bot/web.py)
+        self.callbacks = Counter(
+            "salesbot_callbacks",
+            "Platform callbacks (HTTP) and Stream frames received, by outcome (HTTP status)",
+            ["platform", "status"],
+            registry=r,
+        )
+        self.callback_seconds = Histogram(
+            "salesbot_callback_seconds",
+            "Time from a callback's arrival to the platform's answer",
+            ["platform"],
+            registry=r,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+        self.inbox_depth = Gauge(
+            "salesbot_inbox_depth", "Inbox rows pending or processing", registry=r
+        )
+        self.inbox_oldest_age = Gauge(
+            "salesbot_inbox_oldest_age_seconds",
+            "Age of the oldest inbox row not yet handled (0 when none)",
+            registry=r,
+        )
+        self.outbox_depth = Gauge(
+            "salesbot_outbox_depth", "Outbox rows waiting to be delivered", registry=r
+        )
+        self.outbox_oldest_age = Gauge(
+            "salesbot_outbox_oldest_age_seconds",
+            "Age of the oldest outbox row not yet delivered (0 when none)",
+            registry=r,
+        )
+        self.asr_queue = Gauge(
+            "salesbot_asr_queue",
+            "Voice notes being transcribed or waiting for a worker",
+            registry=r,
+        )
+        self.asr_rtf = Histogram(
+            "salesbot_asr_realtime_factor",
+            "Transcription time divided by audio length (below 1: faster than real time)",
+            ["engine"],
+            registry=r,
+            buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 4),
+        )
+        self.approvals_past_sla = Gauge(
+            "salesbot_approvals_past_sla",
+            "Approvals still pending after their SLA deadline",
+            registry=r,
+        )
+        # Set by the scheduler (reminders issue) after each run: how late a job started.
+        self.scheduler_lag = Gauge(
+            "salesbot_scheduler_lag_seconds",
+            "How late the scheduler started a job, by job id",
+            ["job"],
+            registry=r,
+        )
+
+    def asr_started(self) -> None:
+        self.asr_queue.inc()
+
+    def asr_finished(self, engine: str, audio_s: float, took_s: float) -> None:
+        self.asr_queue.dec()
+        if audio_s > 0 and took_s > 0:
+            self.asr_rtf.labels(engine).observe(took_s / audio_s)

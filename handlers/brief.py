@@ -17,19 +17,12 @@ from bot.replies import Markdown, Text
 from handlers.shared.access import ALL_ROLES, CLIENT_NOT_VISIBLE, AccessPolicy
 from handlers.shared.catalog import CatalogService
 from handlers.shared.crm import deadline_text, find_client, money, when
+from handlers.shared.playbook import talking_point
 from nlp.intent import IntentGuess, Topic
 from storage.models import Approval, Client, Contact, Deal, FollowUp, Task
 
 router = Router("brief")
 
-TALKING_POINTS = {
-    "首次接触": "了解客户现状与痛点，确认决策人、预算和时间表",
-    "需求确认": "逐条确认需求文档和预算范围，约方案演示",
-    "方案演示": "收集演示反馈，明确评估标准和决策时间",
-    "报价谈判": "强调价值而非价格，守住折扣底线，推动合同审批",
-    "赢单": "确认实施计划、验收标准和回款节点",
-    "输单": "了解输单原因，保持联系，留意续约或二期机会",
-}
 SILENCE_DAYS = 7
 
 
@@ -71,7 +64,7 @@ async def build_brief(
         if stall:
             risks.append(f"在「{deal.stage}」停留 {days} 天")
             points.append(f"商机在「{deal.stage}」停留 {days} 天：明确卡点，约定下一步时间")
-        points.append(TALKING_POINTS.get(deal.stage, "回顾上次沟通，确认客户当前优先级"))
+        points.append(talking_point(deal.stage))
     else:
         lines.append("暂无商机记录")
     lines.append("联系人：" + ("、".join(contacts) if contacts else "暂无"))

@@ -14,7 +14,21 @@ from bot.feature import Feature
 def features() -> list[Feature]:
     from handlers import brief, help
     from handlers.admin import FEATURE as ADMIN
+    from handlers.approvals.feature import FEATURE as APPROVALS
     from handlers.followup import FEATURE as FOLLOWUP
+    from handlers.incentives import FEATURE as INCENTIVES
+    from handlers.orgsync import FEATURE as ORGSYNC
+    from handlers.reminders import FEATURE as REMINDERS
     from handlers.stats import FEATURE as STATS
 
-    return [help.FEATURE, brief.FEATURE, STATS, ADMIN, FOLLOWUP]
+    return [
+        help.FEATURE,
+        brief.FEATURE,
+        STATS,
+        INCENTIVES,
+        REMINDERS,
+        ORGSYNC,
+        ADMIN,
+        APPROVALS,
+        FOLLOWUP,
+    ]

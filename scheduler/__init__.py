@@ -1,1 +1,1 @@
-"""The bot's own clock: reminders, stall scans, SLA escalations and digests (jobs take a ``now``)."""
+"""The clock (APScheduler, ticks only) and the jobs; the work itself lives in the database."""

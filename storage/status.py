@@ -38,6 +38,7 @@ class StepStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     skipped = "skipped"  # the request ended (rejected, withdrawn) before this step
+    cc = "cc"  # a copied person's row: sees the card, never decides
 
 
 TRANSITIONS: Mapping[type[StrEnum], Mapping[str, frozenset[str]]] = {
@@ -66,6 +67,7 @@ TRANSITIONS: Mapping[type[StrEnum], Mapping[str, frozenset[str]]] = {
         "approved": frozenset(),
         "rejected": frozenset(),
         "skipped": frozenset(),
+        "cc": frozenset(),
     },
 }
 

@@ -12,12 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.config.approvals import ApprovalTemplate
 from bot.config.calendar import CalendarSettings, missing_year_warning
 from bot.config.checks import Loc, items, text
-
-# Roles in a route resolved up the requester's supervisor chain, and roles anyone may hold.
-RELATIVE_ROLES = ("supervisor", "manager", "director")
-FIXED_ROLES = ("legal", "finance", "admin")
+from bot.config.org import Person, Role
 
 # The State Council publishes next year's holidays in late October or November; warning about a
 # missing next year earlier than that would be noise.
@@ -43,52 +41,33 @@ def people_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
 
 
 def route_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
-    """A route rule whose approvers all resolve to nobody for some rep."""
-    people = {pid: p for _, p in items(raw, "people") if (pid := text(p.get("id"))) is not None}
-    reps = [pid for pid, p in people.items() if p.get("role") == "rep"]
+    """A route rule that leaves some rep's request with nobody at a rung (or nobody to copy):
+    resolved by the approvals feature's own rules, over the templates and people that validate."""
+    from bot.config.approval_checks import has_unknown_refs, stranded_rules
+
+    people: list[Person] = []
+    for _, item in items(raw, "people"):
+        try:
+            people.append(Person.model_validate(item))
+        except ValidationError:
+            continue  # reported as an error already
     approvals = raw.get("approvals")
-    if not isinstance(approvals, Mapping):
-        return
-    for tid, template in approvals.items():
-        if not isinstance(template, Mapping):
+    for tid, data in approvals.items() if isinstance(approvals, Mapping) else ():
+        try:
+            template = ApprovalTemplate.model_validate(data)
+        except ValidationError:
             continue
-        rules = [
-            [r for r in map(text, _list(rule.get("approvers"))) if r is not None]
-            for _, rule in items(template, "route")
-        ]
-        for rep in reps:
-            empty = [i + 1 for i, refs in enumerate(rules) if refs and not _any(refs, rep, people)]
+        if has_unknown_refs(template, {p.id for p in people}):
+            continue  # an unknown approver is an error already, and explains the gap
+        for rep in (p for p in people if p.role is Role.rep):
+            empty = stranded_rules(template, rep, people)
             if empty:
-                name = str(people[rep].get("name") or rep)
-                numbers = "、".join(map(str, empty))
+                numbers = "、".join(str(i + 1) for i in empty)
                 yield (
                     ("approvals", tid, "route"),
-                    f"{name}提交时第 {numbers} 条规则找不到任何审批人，审批会无人处理",
+                    f"{rep.name}提交时第 {numbers} 条规则找不到任何审批人，审批会无人处理",
                 )
                 break  # one requester is enough to show the route's gap
-
-
-def _any(refs: list[str], requester: str, people: Mapping[str, Mapping[str, Any]]) -> bool:
-    return any(_resolves(ref, requester, people) for ref in refs)
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _resolves(ref: str, requester: str, people: Mapping[str, Mapping[str, Any]]) -> bool:
-    if ref in FIXED_ROLES:
-        return any(p.get("role") == ref for p in people.values())
-    if ref not in RELATIVE_ROLES:
-        return ref in people  # a person id (unknown ids are an error reported elsewhere)
-    seen = {requester}
-    current = text(people[requester].get("supervisor"))
-    while current is not None and current in people and current not in seen:
-        if ref == "supervisor" or people[current].get("role") == ref:
-            return True
-        seen.add(current)
-        current = text(people[current].get("supervisor"))
-    return False
 
 
 def config_warnings(raw: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Loc, str]]:

@@ -10,16 +10,15 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.config.approval_checks import approval_problems, approval_references
 from bot.config.calendar import calendar_problems
 from bot.config.channels import DingtalkApp, WecomApp
 from bot.config.crm import StageKind
+from bot.config.incentives import AWARD_METRICS
 from bot.config.messages import suggestion
 from bot.config.models import AppConfig
 
 Loc = tuple[str | int, ...]
-
-# Approver references in routes: a role resolved relative to the requester, or a person id.
-ROUTE_ROLES = ("supervisor", "director", "manager", "legal", "finance", "admin")
 
 # Short lists are worth printing in full; a long people list is not.
 LIST_ALL_UP_TO = 8
@@ -110,7 +109,24 @@ def reference_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
     ]
     yield from _unique(stages, "阶段")
     yield from _stage_references(raw, [name for _, name in stages])
-    yield from _approval_references(raw, person_ids)
+    yield from approval_references(raw, person_ids)
+    yield from _incentive_references(raw, person_ids)
+
+
+def _incentive_references(
+    raw: Mapping[str, Any], person_ids: list[str]
+) -> Iterator[tuple[Loc, str]]:
+    known = list(AWARD_METRICS)
+    for i, award in items(raw, "incentives", "awards"):
+        metric = text(award.get("metric"))
+        if metric is not None and metric not in known:
+            yield ("incentives", "awards", i, "metric"), _unknown("考核指标", metric, known)
+    section = raw.get("incentives")
+    held = section.get("certificates") if isinstance(section, Mapping) else None
+    for pid in held if isinstance(held, Mapping) else {}:
+        if str(pid) not in person_ids:
+            loc: Loc = ("incentives", "certificates", str(pid))
+            yield loc, _unknown("人员", str(pid), person_ids)
 
 
 # Keys that name a funnel stage wherever they appear (rules in approvals, schedules, metrics …).
@@ -148,33 +164,6 @@ def _walk_stages(
             yield from _walk_stages(value, here, known, names)
 
 
-def _approval_references(
-    raw: Mapping[str, Any], person_ids: list[str]
-) -> Iterator[tuple[Loc, str]]:
-    approvals = raw.get("approvals")
-    if not isinstance(approvals, Mapping):
-        return
-    for tid, template in approvals.items():
-        if not isinstance(template, Mapping):
-            continue
-        for i, rule in items(template, "route"):
-            refs = rule.get("approvers")
-            for j, ref in enumerate(refs if isinstance(refs, list) else []):
-                name = text(ref)
-                if name is not None and name not in ROUTE_ROLES and name not in person_ids:
-                    yield (
-                        ("approvals", tid, "route", i, "approvers", j),
-                        f"未知的审批人「{name}」{suggestion(name, [*ROUTE_ROLES, *person_ids])}"
-                        f"，应为角色（{'、'.join(ROUTE_ROLES)}）或人员 id",
-                    )
-        keys = [k for _, f in items(template, "fields") if (k := text(f.get("key"))) is not None]
-        when = template.get("cc_legal_when")
-        for j, key in enumerate(when if isinstance(when, list) else []):
-            name = text(key)
-            if name is not None and name not in keys:
-                yield (("approvals", tid, "cc_legal_when", j), _unknown("字段", name, keys))
-
-
 def _loops(start: str | None, supervisors: Mapping[str, str | None]) -> bool:
     # Only a chain that returns to ``start`` counts; a loop further up is reported on its members.
     if start is None:
@@ -203,17 +192,7 @@ def typed_problems(cfg: AppConfig, valid: frozenset[str]) -> Iterator[tuple[Loc,
         if kinds[StageKind.open] == 0:
             yield ("funnel", "stages"), "至少需要一个进行中（open）阶段"
 
-    for tid, template in cfg.approvals.items():
-        last = len(template.route) - 1
-        previous = 0.0
-        for i, rule in enumerate(template.route):
-            loc: Loc = ("approvals", tid, "route", i, "max_amount")
-            if rule.max_amount is None and i != last:
-                yield loc, "只有最后一条规则可以不写 max_amount"
-            if rule.max_amount is not None:
-                if rule.max_amount <= previous:
-                    yield loc, "必须大于上一条规则的 max_amount"
-                previous = rule.max_amount
+    yield from approval_problems(cfg)
 
     if "calendar" in valid:
         yield from calendar_problems(cfg.calendar)

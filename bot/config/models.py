@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from bot.config.approvals import ApprovalTemplate
+from bot.config.approvals import ApprovalTemplate, Delegation
 from bot.config.base import Frozen
 from bot.config.calendar import CalendarSettings
 from bot.config.channels import Channels
@@ -12,6 +12,7 @@ from bot.config.crm import Funnel, Product
 from bot.config.incentives import Incentives
 from bot.config.metrics import Metrics
 from bot.config.org import Person, Region, Team
+from bot.config.orgsync import OrgSync
 from bot.config.schedule import Schedules
 from nlp.settings_asr import AsrSettings
 from nlp.settings_nlp import NlpSettings
@@ -70,6 +71,7 @@ class AppConfig(Frozen):
     competitors: tuple[str, ...] = ()
     lead_sources: tuple[str, ...] = ()
     approvals: dict[str, ApprovalTemplate] = Field(default_factory=dict)
+    delegations: tuple[Delegation, ...] = ()
     incentives: Incentives = Incentives()
     metrics: Metrics = Metrics()
     schedules: Schedules = Schedules()
@@ -77,6 +79,7 @@ class AppConfig(Frozen):
     channels: Channels = Channels()
     asr: AsrSettings = Field(default_factory=AsrSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    org_sync: OrgSync = OrgSync()
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)

@@ -115,18 +115,32 @@ funnel:
     - {{name: 输单, kind: lost}}
 
 # ---------------------------------------------------------------- 审批
-# route: 从上到下第一条 max_amount 覆盖金额的规则生效（最后一条可以不写 max_amount）
-# approvers: 相对申请人的角色（supervisor、manager、director）、固定角色（legal、finance）或人员 id
+# fields: type 可选 text、amount（元）、percent（5 即 5%）、choice、date、bool、file；
+#         required 默认必填；金额和百分比可写界限 gt、ge、lt、le。
+# attachments: 提交前必须在对话中发来的附件（文件或图片）。
+# route: 从上到下第一条 when 条件全部成立的规则生效（最后一条不写 when）；
+#        条件如 "amount < 100000"、"amount >= 50万"、special_terms（有内容）。
+# chain: supervisor（直属上级）、supervisor+1（再上一级）、角色（manager、director 取上级链中
+#        至少这一级的人；legal、finance 为担任该角色的任何人）、人员 id，或 [a, b] 任一人审批。
+# cc: 抄送（看得到卡片和结果，不审批）。sla_hours: 每一级的工作小时时限。
 approvals:
   quote:
     name: 报价审批
+    command: 报价
     sla_hours: 8
     fields:
       - {{key: client, label: 客户}}
-      - {{key: amount, label: 报价金额, type: money}}
+      - {{key: amount, label: 报价金额, type: amount, gt: 0}}
+      - {{key: discount, label: 折扣, type: percent, required: false, ge: 0, le: 30}}
+      - {{key: special_terms, label: 特殊条款, required: false}}
     route:
-      - {{max_amount: 100000, approvers: [supervisor]}}
-      - {{approvers: [supervisor, director]}}
+      - {{when: "amount < 100000", chain: [supervisor]}}
+      - {{chain: [supervisor, director]}}
+    cc:
+      - {{when: special_terms, to: [legal]}}
+
+# 外出时由谁代为审批（日期含当天），也可在对话中发送 /委托 张三 至 12月5日
+delegations: []
 
 # ---------------------------------------------------------------- 机器人自己的时间表
 schedules:

@@ -54,6 +54,10 @@ class CommandTable:
     def specs(self) -> list[CommandSpec]:
         return list(self._specs)
 
+    def find(self, name: str) -> CommandSpec | None:
+        """The command called ``name`` (or an alias of it)."""
+        return self._by_name.get(name.strip().lower())
+
     def parse(self, text: str) -> CommandInvocation | None:
         text = text.strip()
         if not text.startswith(SLASHES):

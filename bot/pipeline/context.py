@@ -16,6 +16,7 @@ from bot.services import Services
 from nlp.intent import IntentGuess
 
 if TYPE_CHECKING:
+    from bot.jobs import JobRun
     from bot.pipeline.taps import Tap
 
 
@@ -31,6 +32,7 @@ class Context:
     command: CommandInvocation | None = None
     intent: IntentGuess | None = None  # what a text is: a visit note, a request, chit-chat
     tap: Tap[Any] | None = None  # set by the shared tap step for the handler it runs
+    job: JobRun | None = None  # set by the job runner for the job it runs
     pending: list[OutgoingMessage] = field(default_factory=list)
     _seq: int = 0
 
@@ -50,9 +52,10 @@ class Context:
         for r in replies:
             self.pending.append(OutgoingMessage(self.origin, r, self._key()))
 
-    def send_to(self, person: Person, *replies: Reply) -> bool:
-        """Message another person on their platform (the sender's platform if they are on it)."""
-        address = self.directory.address(person, prefer=self.origin)
+    def send_to(self, person: Person, *replies: Reply, via: Address | None = None) -> bool:
+        """Message another person on their platform (the sender's platform if they are on it;
+        ``via`` for events with no platform of their own, such as a job's tick)."""
+        address = self.directory.address(person, prefer=via or self.origin)
         if address is None:
             return False
         for r in replies:

@@ -1,5 +1,6 @@
 """Route one event to the feature that wants it, in stages.
 
+0. a scheduled job's tick (``JobEvent``) → the job runner (scheduler/runner.py);
 1. a slash command → its handler, after the access policy agreed;
 2. a card tap → the shared tap step (load, refuse closed/stale, authorise, apply, save, audit);
 3. ordinary handlers, in feature order (a handler may decline with ``SKIP``);
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.config.org import Person
-from bot.events import CardActionEvent, TextEvent
+from bot.events import CardActionEvent, JobEvent, TextEvent
 from bot.pipeline.commands import CommandInvocation, CommandSpec, CommandTable
 from bot.pipeline.context import Context
 from bot.pipeline.router import SKIP, Handler, RequestHandler, Router
@@ -62,6 +63,10 @@ class Gate(Protocol):
     def command_refusal(self, person: Person, spec: CommandSpec) -> str | None: ...
 
 
+class JobRunner(Protocol):
+    async def run(self, ctx: Context, handler: Handler) -> None: ...
+
+
 class IntentReader(Protocol):
     async def read(self, text: str, person: Person) -> IntentGuess: ...
 
@@ -79,6 +84,8 @@ class Dispatcher:
         self.gate = gate
         self.taps = taps
         self.intents = intents
+        self.jobs: JobRunner | None = None
+        self._jobs: dict[str, Handler] = {}
         self.commands = CommandTable()
         self.actions = ActionRegistry()
         self._by_command: dict[str, Handler] = {}
@@ -103,8 +110,20 @@ class Dispatcher:
                         raise ValueError(f"request topic '{topic}' is claimed twice")
                     self._requests[topic] = req
 
+    def add_job(self, name: str, handler: Handler) -> None:
+        if name in self._jobs:
+            raise ValueError(f"job '{name}' is declared twice")
+        self._jobs[name] = handler
+
+    @property
+    def job_names(self) -> list[str]:
+        return list(self._jobs)
+
+    def job(self, name: str) -> Handler | None:
+        return self._jobs.get(name)
+
     def handlers(self) -> list[Handler]:
-        return [h for r in self.routers for h in r.all_handlers()]
+        return [*(h for r in self.routers for h in r.all_handlers()), *self._jobs.values()]
 
     @property
     def request_topics(self) -> frozenset[str]:
@@ -112,6 +131,14 @@ class Dispatcher:
 
     async def dispatch(self, ctx: Context) -> None:
         event = ctx.event
+        if isinstance(event, JobEvent):
+            handler = self._jobs.get(event.job)
+            if handler is None or self.jobs is None:
+                # A job a newer replica declared, or one removed since its tick was stored.
+                log.warning("no handler for job", extra={"job": event.job})
+                return
+            await self.jobs.run(ctx, handler)
+            return
         if isinstance(event, TextEvent):
             invocation = self.commands.parse(event.text)
             if invocation is not None:

@@ -31,6 +31,7 @@ from bot.pipeline.claims import PENDING as CLAIM_PENDING
 from bot.pipeline.claims import TAKEN, take_step
 from bot.pipeline.edge import UserRateLimit
 from bot.pipeline.hints import Hints
+from bot.requestid import new_request_id
 from storage.db import Database, Step
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,13 @@ _COLUMNS = (
     "available_at",
     "lease_until",
     "received_at",
+    "request_id",
 )
-MAX_BATCH = 200  # 11 columns each: well under SQLite's 32766 bound parameters
+MAX_BATCH = 200  # 12 columns each: well under SQLite's 32766 bound parameters
 SCAN_WINDOW = 1000  # pending rows a fallback claim looks at, oldest first
-_RETURNED = ("id", "platform", "app", "kind", "payload", "attempts", "user_key", "worker")
+_RETURNED = (
+    "id", "platform", "app", "kind", "payload", "attempts", "user_key", "worker", "request_id",
+)  # fmt: skip
 _RUNNABLE = (
     f"((i.status = {PENDING} AND i.available_at <= ?) "
     f"OR (i.status = {PROCESSING} AND i.lease_until < ?))"
@@ -75,6 +79,7 @@ class InboxRow:
     attempts: int
     user_key: str = ""
     worker: str = ""  # the claim's token: completions and renewals must present it
+    request_id: str | None = None
 
 
 class IngressPressure:
@@ -166,6 +171,9 @@ class Inbox:
             if self.metrics is not None:
                 self.metrics.rejected.labels(event.platform, "rate_limited").inc()
             return False
+        # The edge names the request; its log lines and every later one carry the id.
+        request_id = new_request_id()
+        log.debug("event received", extra={"request_id": request_id, "kind": event.kind})
         row = (
             event.platform,
             event.app,
@@ -178,6 +186,7 @@ class Inbox:
             now,
             0,
             now,
+            request_id,
         )
         fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._queue.append((row, fut))

@@ -20,6 +20,7 @@ from bot.pipeline.claims import PENDING as CLAIM_PENDING
 from bot.pipeline.claims import TAKEN, take_step
 from bot.pipeline.hints import Hints
 from bot.replies import Reply, reply_from_json, reply_to_json
+from bot.requestid import REQUEST_ID
 from storage.db import Database, Step, Tx
 
 PENDING, SENDING, SENT, DEAD, MERGED = CLAIM_PENDING, TAKEN, 2, 3, 4
@@ -35,10 +36,21 @@ _COLUMNS = (
     "available_at",
     "lease_until",
     "created_at",
+    "request_id",
 )
-MAX_BATCH = 200  # 11 columns each: well under SQLite's 32766 bound parameters
+MAX_BATCH = 200  # 12 columns each: well under SQLite's 32766 bound parameters
 SCAN_WINDOW = 1000  # due rows a fallback claim looks at, oldest first
-_RETURNED = ("id", "platform", "app", "recipient", "kind", "payload", "attempts", "created_at")
+_RETURNED = (
+    "id",
+    "platform",
+    "app",
+    "recipient",
+    "kind",
+    "payload",
+    "attempts",
+    "request_id",
+    "created_at",
+)
 _RUNNABLE = (
     f"((o.status = {PENDING} AND o.available_at <= ?) "
     f"OR (o.status = {SENDING} AND o.lease_until < ?))"
@@ -73,6 +85,7 @@ class OutboxRow:
     kind: str
     payload: str
     attempts: int
+    request_id: str | None = None
     created_at: int = 0  # ms; when it was queued (or re-queued by `salesbot outbox retry`)
 
     @property
@@ -99,6 +112,7 @@ class Outbox:
     def insert_steps(self, messages: Sequence[OutgoingMessage]) -> list[Step]:
         """The INSERTs that queue ``messages`` (for a caller's own transaction)."""
         now = self.clock.ms()
+        request_id = REQUEST_ID.get()  # the handled message's, when a worker queues replies
         steps: list[Step] = []
         marks = "(" + ",".join("?" * len(_COLUMNS)) + ")"
         for start in range(0, len(messages), MAX_BATCH):
@@ -122,6 +136,7 @@ class Outbox:
                     now,
                     0,
                     now,
+                    request_id,
                 ]
             steps.append((sql, args))
         return steps
@@ -397,6 +412,7 @@ def _rows(rows: Iterable[dict[str, Any]]) -> list[OutboxRow]:
                 r["kind"],
                 r["payload"],
                 r["attempts"],
+                r.get("request_id"),
                 int(r["created_at"]),
             )
             for r in rows

@@ -17,7 +17,8 @@ from typing import Any, get_origin, get_type_hints
 from bot.config.models import AppConfig
 from bot.config.org import Person, Role
 from bot.directory import Directory
-from bot.events import Event, TextEvent
+from bot.events import Event, JobEvent, TextEvent
+from bot.jobs import JobRun
 from bot.pipeline.commands import CommandInvocation, CommandSpec
 from bot.pipeline.context import Context
 from bot.pipeline.taps import Tap, TapSpec
@@ -56,6 +57,7 @@ BUILT_IN: tuple[Any, ...] = (
     Services,
     IntentGuess,
     IntentGuess | None,
+    JobRun,
 )
 
 
@@ -108,9 +110,16 @@ def resolve(kind: Any, ctx: Context) -> Any:
         return ctx.intent
     if kind is Tap or get_origin(kind) is Tap:
         return ctx.tap
+    if kind is JobRun:
+        return ctx.job
     if isinstance(kind, type) and issubclass(kind, CardAction):
         return ctx.tap.action if ctx.tap is not None else None
     return ctx.services.get(kind)
+
+
+def job_handler(func: HandlerFunc) -> Handler:
+    """A scheduled job's coroutine, injected like any handler (see bot/jobs.py)."""
+    return Handler(func, (JobEvent,), (), None, _plan(func))
 
 
 def _plan(func: HandlerFunc) -> tuple[tuple[str, Any], ...]:

@@ -25,6 +25,7 @@ from bot.pipeline.delivery import Circuits, RetryPolicy
 from bot.pipeline.giveup import GiveUpNotices
 from bot.pipeline.outbox import Address, Outbox, OutboxRow
 from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
+from bot.requestid import bound
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,8 @@ class OutboxSender:
     async def _send(self, row: OutboxRow) -> None:
         self._in_flight.add(row.id)
         try:
-            await self._send_row(row)
+            with bound(row.request_id):
+                await self._send_row(row)
         finally:
             self._in_flight.discard(row.id)
 
@@ -229,6 +231,7 @@ class OutboxSender:
     async def _delivered(self, row: OutboxRow, result: Delivered) -> None:
         await self.outbox.mark_sent(row.id, result.messages)
         self.metrics.sent.labels(row.address.platform, row.kind).inc()
+        log.debug("reply delivered", extra={"outbox_id": row.id, "platform": row.address.platform})
         if row.attempts > 1:
             waited = (self.clock.ms() - row.created_at) / 1000
             log.info(

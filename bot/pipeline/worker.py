@@ -35,6 +35,7 @@ from bot.pipeline.dispatcher import Dispatcher
 from bot.pipeline.inbox import Inbox, InboxRow, IngressPressure
 from bot.pipeline.outbox import Outbox, OutgoingMessage
 from bot.replies import Text
+from bot.requestid import bound
 from bot.services import Services
 from cards.store import CardStore
 
@@ -283,6 +284,10 @@ class InboxWorkers:
 
     async def _handle(self, row: InboxRow) -> InboxRow | None:
         """Run one row; returns the user's next row if it was claimed along with completion."""
+        with bound(row.request_id):  # in the logs, and on the replies the handler queues
+            return await self._handle_row(row)
+
+    async def _handle_row(self, row: InboxRow) -> InboxRow | None:
         try:
             event = event_from_json(row.payload)
         except Exception as exc:
@@ -344,6 +349,7 @@ class InboxWorkers:
             return None
         self._leases.pop(row.id, None)
         self._metric(row.kind)[0].inc()
+        log.debug("event handled", extra={"inbox_id": row.id, "replies": len(ctx.pending)})
         if ctx.pending:
             # Only now are the replies committed: the sender may look for them.
             self.outbox.hints.add(m.address for m in ctx.pending)

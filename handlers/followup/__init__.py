@@ -21,7 +21,7 @@ def services(rt: Runtime) -> list[object]:
     from nlp.asr.service import AsrService
     from storage.media import MediaStore
 
-    voice = VoiceNotes(AsrService(rt.config.asr), rt.services.get(MediaStore))
+    voice = VoiceNotes(AsrService(rt.config.asr, observer=rt.metrics), rt.services.get(MediaStore))
     flow = FollowupFlow(
         rt.config,
         rt.db,

@@ -30,6 +30,7 @@ from handlers.followup.save import save_draft
 from handlers.followup.voice import VoiceNotes, transcribe_note
 from handlers.shared.access import AccessPolicy
 from handlers.shared.crm import contact_names
+from handlers.shared.hooks import AfterVisitSaved, SavedVisit
 from nlp.intent import UNSURE, IntentGuess, Kind
 from storage.models import Client
 
@@ -121,6 +122,18 @@ async def _save(
     client = await Client.get(id=saved.client_id)
     brief = await build_brief(client, config=flow.config, directory=ctx.directory, now=now)
     ctx.reply(Markdown(f"{client.name} 客户简报", "已保存。下次拜访前的简报：\n\n" + brief))
+    hook = ctx.services.find(AfterVisitSaved)  # type: ignore[type-abstract]  # approvals: 申请审批
+    if hook is not None and saved.created:
+        amount = draft.value("amount")
+        visit = SavedVisit(
+            saved.followup_id,
+            client.id,
+            client.name,
+            saved.deal_id,
+            str(draft.value("stage")),
+            float(amount) if amount is not None else None,
+        )
+        await hook.after_visit_saved(ctx, person, visit)
     return TapResult(audit={"op": "save", "followup": saved.followup_id})
 
 

@@ -104,7 +104,7 @@ async def save_draft(
         if draft.value("next_action"):
             # The new next step replaces the deal's open one: a rep follows one plan per deal.
             await Task.filter(deal_id=deal.id, kind="next_action", status="open").update(
-                status="done"
+                status="done", completed_at=now
             )
             task = await Task.create(
                 kind="next_action",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.config.org import Person
-from handlers.shared.access import AccessPolicy
+from handlers.shared.access import AccessPolicy, Scope
 from handlers.shared.catalog import CatalogService
 from storage.models import Client, Contact, Deal
 
@@ -67,11 +67,19 @@ class ClientLookup:
 
 
 async def find_client(
-    query: str, person: Person, *, catalogs: CatalogService, policy: AccessPolicy
+    query: str,
+    person: Person,
+    *,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+    scope: Scope | None = None,
 ) -> ClientLookup:
-    """The client ``query`` names (characters or typed pinyin) among those ``person`` may see."""
+    """The client ``query`` names (characters or typed pinyin) among those ``person`` may see.
+
+    ``scope`` overrides the person's own, for an action whose permission covers every client
+    (finance recording a payment)."""
     catalog = await catalogs.get()
-    scope = policy.scope(person)
+    scope = scope or policy.scope(person)
     matches = []
     for m in catalog.client_index.find(query, rep_id=person.id, limit=50):
         ref = catalog.client_index.get(m.client_id) if m.client_id is not None else None

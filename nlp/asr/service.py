@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
 import aiohttp
 
@@ -43,6 +43,14 @@ def worker_threads(settings: AsrSettings) -> int:
     return max(1, (os.cpu_count() or 1) // settings.workers)
 
 
+class AsrObserver(Protocol):
+    """Told when a transcription starts and ends (the app's metrics: queue, real-time factor)."""
+
+    def asr_started(self) -> None: ...
+
+    def asr_finished(self, engine: str, audio_s: float, took_s: float) -> None: ...
+
+
 class AsrService:
     """Transcribes voice notes with the engine chosen in :class:`AsrSettings`.
 
@@ -50,8 +58,9 @@ class AsrService:
     (the app does so in its cleanup context).
     """
 
-    def __init__(self, settings: AsrSettings) -> None:
+    def __init__(self, settings: AsrSettings, observer: AsrObserver | None = None) -> None:
         self._settings = settings
+        self._observer = observer
         self._converter = ChineseConverter()
         self._executor: Executor | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -174,6 +183,22 @@ class AsrService:
         Raises :class:`AudioError` (unusable audio) or :class:`AsrError` (engine failure); both
         carry ``message_zh`` for the rep.
         """
+        if self._observer is None:
+            return await self._transcribe(data, hotwords, platform_text)
+        self._observer.asr_started()
+        result: Transcript | None = None
+        try:
+            result = await self._transcribe(data, hotwords, platform_text)
+            return result
+        finally:
+            if result is None:
+                self._observer.asr_finished("failed", 0.0, 0.0)
+            else:
+                self._observer.asr_finished(result.engine, result.duration_s, result.elapsed_s)
+
+    async def _transcribe(
+        self, data: bytes, hotwords: list[str] | None, platform_text: str | None
+    ) -> Transcript:
         started = time.perf_counter()
         words = tuple(hotwords or ())
         given = self._converter.to_simplified((platform_text or "").strip())

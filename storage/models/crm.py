@@ -70,6 +70,8 @@ class Deal(Model):
     expected_close = fields.DateField(null=True)
     closed_at = fields.DatetimeField(null=True)
     lost_reason = fields.CharField(max_length=200, null=True)
+    # An imported deal's id in the system it came from: re-importing updates instead of duplicating.
+    external_ref = fields.CharField(max_length=100, null=True, unique=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -174,6 +176,8 @@ class Task(Model):
     title = fields.CharField(max_length=300)
     due_at = fields.DatetimeField(null=True)
     status = fields.CharField(max_length=12, default="open")  # open | done | cancelled
+    # When it was marked done (on-time rates compare it with due_at); NULL for older rows.
+    completed_at = fields.DatetimeField(null=True)
     reminded_at = fields.DatetimeField(null=True)
     escalation_level = fields.SmallIntField(default=0)
     source_id = fields.CharField(max_length=100, null=True, unique=True)

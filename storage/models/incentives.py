@@ -1,46 +1,33 @@
-"""Money the sales team earns: awards per period and commission per deal year."""
+"""The incentive ledger: every award, commission, allowance and points movement, append-only.
+
+Nothing is updated or deleted: a correction is a new entry (kind ``correction``) that names the
+entry it corrects and carries the difference. ``settlement_key`` makes the monthly settlement
+idempotent (running it twice inserts nothing the second time); manual entries leave it empty.
+"""
 
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
-from storage.models.crm import Deal
-from storage.models.org import Person
 
-
-class IncentiveLedger(Model):
+class LedgerEntry(Model):
     id = fields.IntField(primary_key=True)
-    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "models.Person", related_name="awards", on_delete=fields.RESTRICT
-    )
-    award_id = fields.CharField(max_length=40)
-    period = fields.CharField(max_length=16)  # 2026-11, 2026-W48, 2026-Q4
-    amount = fields.DecimalField(max_digits=12, decimal_places=2)
+    # A plain id, like Payment.owner_id: a departed rep's history stays intact.
+    person_id = fields.CharField(max_length=64)
+    # award | commission | allowance | correction | redemption
+    kind = fields.CharField(max_length=12)
+    period = fields.CharField(max_length=16)  # the settlement period it belongs to: 2026-11
+    ref = fields.CharField(max_length=80, default="")  # award id, payment id, certificate count …
+    amount = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    points = fields.IntField(default=0)
     details: dict[str, Any] = fields.JSONField(default=dict)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    settlement_key = fields.CharField(max_length=120, null=True, unique=True)
+    # The entry a correction corrects (a plain id: tortoise cannot create a self-referencing key).
+    corrects_id = fields.IntField(null=True, db_index=True)
+    created_by = fields.CharField(max_length=64, default="system")
+    created_at = fields.DatetimeField()
 
     class Meta:
-        table = "incentive_ledger"
-        unique_together = (("person_id", "award_id", "period"),)
-
-
-class CommissionLedger(Model):
-    id = fields.IntField(primary_key=True)
-    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "models.Person", related_name="commissions", on_delete=fields.RESTRICT
-    )
-    deal: fields.ForeignKeyRelation[Deal] = fields.ForeignKeyField(
-        "models.Deal", related_name="commissions", on_delete=fields.RESTRICT
-    )
-    kind = fields.CharField(max_length=10)  # base | renewal
-    contract_year = fields.SmallIntField()
-    basis = fields.DecimalField(max_digits=16, decimal_places=2)
-    rate = fields.DecimalField(max_digits=6, decimal_places=4)
-    amount = fields.DecimalField(max_digits=14, decimal_places=2)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "commission_ledger"
-        unique_together = (("deal_id", "contract_year", "kind"),)
-        indexes = (("person_id", "created_at"),)
+        table = "incentive_entries"
+        indexes = (("person_id", "period"),)

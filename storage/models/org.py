@@ -27,6 +27,10 @@ class Person(Model):
     supervisor_id = fields.CharField(max_length=64, null=True, db_index=True)
     title = fields.CharField(max_length=100, null=True)
     active = fields.BooleanField(default=True)
+    # Where the person comes from: "config" (config.yaml, always wins) or a platform's directory.
+    source = fields.CharField(max_length=16, default="config")
+    department = fields.CharField(max_length=200, null=True)
+    left_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -22,6 +22,8 @@ class InboxMessage(Model):
     lease_until = fields.BigIntField(default=0)
     worker = fields.CharField(max_length=80, null=True)
     received_at = fields.BigIntField()
+    # Follows the message from callback to reply in the logs (outbox rows carry it on).
+    request_id = fields.CharField(max_length=40, null=True)
     done_at = fields.BigIntField(null=True)
     error = fields.TextField(null=True)
 
@@ -44,6 +46,7 @@ class OutboxMessage(Model):
     available_at = fields.BigIntField(default=0)
     lease_until = fields.BigIntField(default=0)
     created_at = fields.BigIntField()
+    request_id = fields.CharField(max_length=40, null=True)  # the inbox row's that queued it
     sent_at = fields.BigIntField(null=True)
     messages = fields.SmallIntField(default=1)  # platform messages the delivery took
     error = fields.TextField(null=True)

@@ -47,9 +47,15 @@ async def test_help_lists_the_commands_of_each_role(bot: Harness) -> None:
     admin = await reply_to(bot, "lin.feng", "/帮助")
     assert "张伟（销售）" in rep.text and "王丽（经理）" in manager.text
     for text in (rep.text, manager.text, admin.text):
-        assert "`/帮助`" in text and "`/简报 客户名`" in text
+        assert "`/帮助`" in text and "`/简报`" in text
+        assert len(text.encode()) < 2048  # one WeCom message, not split on a phone
     assert "`/状态`" in admin.text  # admins only
     assert "`/状态`" not in rep.text and "`/状态`" not in manager.text
+    assert "`/同步通讯录`" in admin.text and "`/同步通讯录`" not in manager.text
+    usage = await reply_to(bot, "wang.li", "/帮助 漏斗")
+    assert "用法：`/漏斗 [本周|本月|上月|本季|YYYY-MM]" in usage.text and "/funnel" in usage.text
+    refused = await reply_to(bot, "wang.li", "/帮助 状态")
+    assert "不能使用 /状态" in refused.text
 
 
 async def test_unknown_people_and_commands_get_clear_chinese_answers(bot: Harness) -> None:

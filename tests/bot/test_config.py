@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_config, load_config_text
+from bot.config.loader import check_config_text
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "config.yaml").read_text(encoding="utf-8")
@@ -43,13 +45,12 @@ def test_example_config_is_valid_and_complete() -> None:
 
 
 def test_wrong_types_and_unknown_keys_are_reported_with_their_lines() -> None:
-    text = EXAMPLE.replace(
-        "{max_amount: 500000, approvers: [supervisor, manager]}",
-        "{max_amount: lots, approvers: [supervisor, manager]}",
-    ).replace("  workers: 4 ", "  wrokers: 4 ")
+    text = EXAMPLE.replace("    sla_hours: 4\n", "    sla_hours: lots\n").replace(
+        "  workers: 4 ", "  wrokers: 4 "
+    )
     assert problems_of(text) == [
         f"pipeline.wrokers: 未知的配置项（检查拼写）（是不是 workers？）（第 {line_of(text, 'wrokers')} 行）",
-        f"approvals.quote.route[1].max_amount: 应为数字，而不是「lots」（第 {line_of(text, 'max_amount: lots')} 行）",
+        f"approvals.support.sla_hours: 应为数字，而不是「lots」（第 {line_of(text, 'sla_hours: lots')} 行）",
     ]
 
 
@@ -63,18 +64,48 @@ def test_cross_references_are_checked() -> None:
             "{id: east-2, name: 华东二组, region: north,",
         )
         .replace(
-            "{max_amount: 500000, approvers: [supervisor, manager]}",
-            "{max_amount: 50000, approvers: [supervisor, bogus]}",
+            '{when: "amount < 500000", chain: [supervisor, manager]}',
+            '{when: "amout < 500000", chain: [supervisor, bogus]}',
         )
     )
     got = problems_of(text)
-    quote_line = line_of(text, "approvers: [supervisor, bogus]")
-    roles = "supervisor、director、manager、legal、finance、admin"
+    quote_line = line_of(text, "chain: [supervisor, bogus]")
+    roles = "rep、supervisor、manager、director、legal、finance、admin"
     assert got == [
         f"teams[1].region: 未知的区域「north」，已有：east、south（第 {line_of(text, 'region: north')} 行）",
         f"people[7].supervisor: 未知的人员「nobody」（第 {line_of(text, 'supervisor: nobody')} 行）",
-        f"approvals.quote.route[1].max_amount: 必须大于上一条规则的 max_amount（第 {quote_line} 行）",
-        f"approvals.quote.route[1].approvers[1]: 未知的审批人「bogus」，应为角色（{roles}）或人员 id（第 {quote_line} 行）",
+        f"approvals.quote.route[1].when: 条件 'amout < 500000' 用到的字段 'amout' 不在模板字段中（第 {quote_line} 行）",
+        f"approvals.quote.route[1].chain[1]: 未知的审批人「bogus」，应为 supervisor、supervisor+N、角色（{roles}）或人员 id（第 {quote_line} 行）",
+    ]
+
+
+def test_a_route_rung_nobody_fills_is_a_warning() -> None:
+    # The config loads (a request under that rule is refused with MissingApprover at submit
+    # time); check-config says so in advance.
+    text = EXAMPLE.replace(
+        "{chain: [supervisor, manager, director]}", "{chain: [supervisor, supervisor+3]}"
+    )
+    report = check_config_text(text, env={}, today=dt.date(2026, 6, 1))
+    assert report.errors == []
+    route_line = line_of(text, "supervisor+3") - 2
+    assert [str(p) for p in report.warnings] == [
+        f"approvals.quote.route: 张伟提交时第 3 条规则找不到任何审批人，审批会无人处理（第 {route_line} 行）"
+    ]
+
+
+def test_unreadable_condition_and_bad_delegation_are_reported() -> None:
+    text = EXAMPLE.replace('when: "amount < 100000"', 'when: "amount about 10"', 1).replace(
+        "delegations: []", "delegations:\n  - {from: zhao.lei, to: nobody, until: 2026-12-05}"
+    )
+    got = [p.split("（第")[0] for p in problems_of(text)]
+    assert got == [
+        "approvals.quote.route[0].when: 看不懂条件「amount about 10」，"
+        "应写成 amount < 100000、amount >= 50万 或 special_terms 这样",
+        "delegations[0].to: 未知的人员「nobody」",
+    ]
+    fixed = text.replace('when: "amount about 10"', 'when: "amount < 10万"')
+    assert [p.split("（第")[0] for p in problems_of(fixed)] == [
+        "delegations[0].to: 未知的人员「nobody」"
     ]
 
 
@@ -138,10 +169,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert "配置正确" in ok.stdout
     bad = tmp_path / "bad.yaml"
-    text = EXAMPLE.replace(
-        "{max_amount: 500000, approvers: [supervisor, manager]}",
-        "{max_amount: lots, approvers: [supervisor, manager]}",
-    )
+    text = EXAMPLE.replace("    sla_hours: 4\n", "    sla_hours: lots\n")
     bad.write_text(text, encoding="utf-8")
     res = subprocess.run(
         [sys.executable, "-m", "bot", "check-config", str(bad)],
@@ -151,7 +179,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     )
     assert res.returncode == 1
     assert (
-        f"  approvals.quote.route[1].max_amount: 应为数字，而不是「lots」（第 {line_of(text, 'max_amount: lots')} 行）"
+        f"  approvals.support.sla_hours: 应为数字，而不是「lots」（第 {line_of(text, 'sla_hours: lots')} 行）"
         in res.stderr.splitlines()
     )
 

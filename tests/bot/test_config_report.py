@@ -15,6 +15,13 @@ EXAMPLE = (ROOT / "config.yaml").read_text(encoding="utf-8")
 COVERED_DAY = dt.date(2026, 6, 1)
 
 
+def route_line(text: str, template: str) -> int:
+    """The line a template's ``route`` list starts on (its first rule)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line == f"  {template}:")
+    return next(i for i in range(start, len(lines)) if lines[i] == "    route:") + 2
+
+
 def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
@@ -44,8 +51,8 @@ def test_one_mistake_of_every_kind_is_reported_in_one_run() -> None:
             "{id: east-2, name: 华东二组, region: esat,",
         ),
         (
-            "{max_amount: 300000, approvers: [supervisor, legal]}",
-            "{max_amount: 300000, approvers: [supervisor, lawyer]}",
+            '{when: "amount < 100000", chain: [supervisor, legal]}',
+            '{when: "amount < 100000", chain: [supervisor, lawyer]}',
         ),
         ("    - {name: 输单, kind: lost}\n", ""),  # no lost stage
         ("link_secret: ${SALESBOT_LINK_SECRET:-}", "link_secret: ${SALESBOT_LINK_SECRET}"),
@@ -71,8 +78,8 @@ def test_one_mistake_of_every_kind_is_reported_in_one_run() -> None:
         f"people[7].supervisor: 未知的人员「zhao.le」（是不是 zhao.lei？）（第 {li_na} 行）",
         "funnel.stages: 需要恰好一个赢单（won）阶段和一个输单（lost）阶段"
         f"（第 {line_of(text, 'name: 首次接触')} 行）",
-        "approvals.contract.route[0].approvers[1]: 未知的审批人「lawyer」，应为角色（supervisor、"
-        "director、manager、legal、finance、admin）或人员 id"
+        "approvals.contract.route[0].chain[1]: 未知的审批人「lawyer」，应为 supervisor、"
+        "supervisor+N、角色（rep、supervisor、manager、director、legal、finance、admin）或人员 id"
         f"（第 {line_of(text, 'lawyer')} 行）",
         "schedules.first_followup_hours: 应为数字，而不是「soon」"
         f"（第 {line_of(text, 'first_followup_hours')} 行）",
@@ -96,11 +103,13 @@ def test_warnings_are_listed_apart_from_errors() -> None:
     assert [str(p) for p in report.warnings] == [
         f"people[10].supervisor: 这位销售没有上级：审批和停滞提醒会找不到主管（第 {wu} 行）",
         f"approvals.quote.route: 吴芳提交时第 1、2、3 条规则{stranded}"
-        f"（第 {line_of(text, '  quote:') + 9} 行）",
+        f"（第 {route_line(text, 'quote')} 行）",
+        f"approvals.contract.route: 吴芳提交时第 1、2、3 条规则{stranded}"
+        f"（第 {route_line(text, 'contract')} 行）",
         f"approvals.sample.route: 吴芳提交时第 1 条规则{stranded}"
-        f"（第 {line_of(text, '  sample:') + 8} 行）",
+        f"（第 {route_line(text, 'sample')} 行）",
         f"approvals.support.route: 吴芳提交时第 1 条规则{stranded}"
-        f"（第 {line_of(text, '  support:') + 8} 行）",
+        f"（第 {route_line(text, 'support')} 行）",
         "calendar: 2027 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / "
         "calendar.workdays 中按国务院通知填写，目前按普通周末计算。"
         f"（第 {line_of(text, '  source: cn')} 行）",
@@ -156,7 +165,7 @@ def test_cli_lists_errors_and_warnings_separately_and_exits_1(tmp_path: Path) ->
     lines = res.stderr.splitlines()
     assert lines[0] == f"{path}: 配置有 1 处错误："
     assert lines[1].startswith("  people[7].role: 「sales_rep」不是可选值")
-    assert lines[2] == f"{path}: 4 条提醒（不影响启动）："
+    assert lines[2] == f"{path}: 5 条提醒（不影响启动）："
     assert lines[3].startswith("  people[10].supervisor: 这位销售没有上级")
 
 

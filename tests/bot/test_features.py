@@ -7,6 +7,7 @@ import pytest
 from bot.app import build_runtime
 from bot.config.org import Role
 from bot.feature import Feature, StartupError, permission
+from bot.jobs import JobSpec
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.taps import Tap
@@ -39,9 +40,23 @@ def router_with_tap(action: type[CardAction], name: str) -> Router:
 
 def test_the_shipped_features_fit(sqlite_url: str) -> None:
     rt = build_runtime(make_config(sqlite_url))
-    assert [f.name for f in features()] == ["help", "brief", "stats", "admin", "followup"]
-    assert {"fu", "nq"} <= set(rt.dispatcher.actions._by_prefix)
-    assert {"brief", "help", "funnel", "ranking", "forecast"} <= rt.dispatcher.request_topics
+    assert [f.name for f in features()] == [
+        "help",
+        "brief",
+        "stats",
+        "incentives",
+        "reminders",
+        "orgsync",
+        "admin",
+        "approvals",
+        "followup",
+    ]
+    assert {"fu", "nq", "ap", "ao", "rm"} <= set(rt.dispatcher.actions._by_prefix)
+    jobs = {"reminders", "deliver", "digest", "stall", "checklist", "calibration"}
+    assert jobs | {"incentive-settlement", "approval_sla"} <= set(rt.dispatcher.job_names)
+    assert {"brief", "help", "funnel", "ranking", "forecast", "approvals", "tasks"} <= (
+        rt.dispatcher.request_topics
+    )
 
 
 def test_a_card_action_prefix_used_twice_is_refused_at_startup(sqlite_url: str) -> None:
@@ -88,3 +103,28 @@ def test_a_permission_declared_twice_is_refused(sqlite_url: str) -> None:
             make_config(sqlite_url),
             features=[Feature("a", Router("a"), (same,)), Feature("b", Router("b"), (same,))],
         )
+
+
+async def job_needing_nothing_provided(thing: NobodyProvidesThis) -> None:
+    return None
+
+
+async def quiet_job() -> None:
+    return None
+
+
+def test_a_job_asking_for_a_missing_service_fails_startup(sqlite_url: str) -> None:
+    spec = JobSpec("needy", "daily_digest", job_needing_nothing_provided, "x")
+    with pytest.raises(StartupError, match=r"needs NobodyProvidesThis \(parameter 'thing'\)"):
+        build_runtime(make_config(sqlite_url), features=[Feature("j", Router("j"), jobs=(spec,))])
+
+
+def test_a_job_declared_twice_or_on_an_unknown_schedule_fails_startup(sqlite_url: str) -> None:
+    once = JobSpec("same", "daily_digest", quiet_job, "x")
+    with pytest.raises(StartupError, match="job 'same' is declared twice"):
+        build_runtime(
+            make_config(sqlite_url), features=[Feature("j", Router("j"), jobs=(once, once))]
+        )
+    odd = JobSpec("odd", "no_such_schedule", quiet_job, "x")
+    with pytest.raises(StartupError, match=r"schedules\.no_such_schedule"):
+        build_runtime(make_config(sqlite_url), features=[Feature("j", Router("j"), jobs=(odd,))])

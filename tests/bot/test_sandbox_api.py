@@ -33,7 +33,10 @@ def test_demo_config_points_the_wecom_channel_at_the_built_in_simulator() -> Non
     assert demo.config.server.public_url == "http://127.0.0.1:8123"
     assert sim.callback_url == "http://127.0.0.1:8123/wecom/callback"
     with_wecom = {p.wecom_userid: p.name for p in config.people if p.wecom_userid}
-    assert {u: x.name for u, x in sim.tenant.users.items()} == with_wecom
+    members = {u: x.name for u, x in sim.tenant.users.items()}
+    assert members.items() >= with_wecom.items()
+    # Behind them, the simulated company's directory (what /同步通讯录 reads in the demo).
+    assert len(members) >= len(with_wecom) + 300
     assert [c.platform for c in demo.runtime.channels] == ["wecom"]  # no test channel
     # The admin's config is untouched (frozen models are copied, never mutated).
     assert config.channels.wecom[0].api_base == "https://qyapi.weixin.qq.com/cgi-bin/"
@@ -88,7 +91,7 @@ async def test_setup_lists_personas_and_samples(http: aiohttp.ClientSession, dem
     labels = [p["label"] for p in setup["personas"]]
     assert labels[:3] == ["张伟 · 销售", "李娜 · 销售", "刘洋 · 销售"]  # reps first
     assert "王丽 · 经理" in labels and "陈志远 · 总监" in labels and "徐晴 · 法务" in labels
-    assert len(labels) == len(demo.simulator.tenant.users)
+    assert len(labels) == len([p for p in demo.config.people if p.wecom_userid])
     assert [s["title"] for s in setup["samples"]] == [s.title for s in load_samples()]
     async with http.get("/sandbox") as r:
         assert r.status == 200 and "销售助手" in await r.text()
@@ -174,6 +177,25 @@ async def test_sample_and_recorded_voice_notes_reach_the_bot(
     long = webm + b"\0" * (1_200_000 - len(webm))
     async with http.post(f"{API}/voice", params=params, data=long, headers=headers) as r:
         assert r.status == 200
+
+
+async def test_a_picture_reaches_the_simulator_as_an_image_message(
+    http: aiohttp.ClientSession, demo: Demo
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    params = {"user": "ZhangWei", "filename": "产品配置表.png"}
+    headers = {"Content-Type": "image/png"}
+    async with http.post(f"{API}/image", params=params, data=png, headers=headers) as r:
+        assert r.status == 200
+    snap = await until(http, "ZhangWei", lambda items: bool(items))
+    assert snap["items"][0]["text"] == "［图片］产品配置表.png"
+    stored = [m for m in demo.simulator.tenant.media.values() if m.data == png]
+    assert [m.content_type for m in stored] == ["image/png"]
+    bad = {"Content-Type": "application/pdf"}
+    async with http.post(f"{API}/image", params=params, data=b"%PDF", headers=bad) as r:
+        assert r.status == 415
+    async with http.post(f"{API}/image", params=params, data=b"", headers=headers) as r:
+        assert r.status == 400
 
 
 async def test_files_the_bot_sent_are_served_only_to_their_recipient(

@@ -119,8 +119,10 @@ async def test_misheard_client_is_matched_and_corrected_by_reply(
     await expect(row(card, "金额").locator(".hint")).to_have_text("已确认")
 
     await card.get_by_role("button", name="保存", exact=True).click()
-    await expect(card.locator(".greyed")).to_contain_text("已保存 · 张伟")
+    saved_card = page.locator(".card").first  # the offer to start an approval comes after it
+    await expect(saved_card.locator(".greyed")).to_contain_text("已保存 · 张伟")
     await expect(page.locator(".markdown").last).to_contain_text("华东机械 · 客户简报")
+    await expect(page.locator(".card").last).to_contain_text("需要发起审批吗？")
     await screenshot(page, "2-misheard-client-corrected")
 
     (saved,) = await FollowUp.filter(rep_id="zhang.wei", card_id__not_isnull=True)
@@ -137,7 +139,7 @@ async def test_help_lists_the_commands_of_each_role(demo: RunningDemo, page: Pag
         answer = page.locator(".msg.bot .markdown").last
         name, role = persona.split(" · ")
         await expect(answer).to_contain_text(f"{name}（{role}）可用的命令", timeout=STEP_S)
-        for usage in ("/帮助", "/简报 客户名"):  # everyone's
+        for usage in ("/帮助", "/简报"):  # everyone's
             await expect(answer).to_contain_text(usage)
         await expect(answer).not_to_contain_text("/状态")  # admins only
         await screenshot(page, f"3-help-{person_id}")

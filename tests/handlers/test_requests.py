@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.replies import CardMessage, CardUpdate, Markdown, Text
+from bot.replies import CardMessage, Markdown, Text
 from handlers.followup.ask import NOT_RECORDED
 from nlp.intent_eval import load_intents
 from storage.models import CardInstance

@@ -1,4 +1,5 @@
-"""The committed migrations build exactly the schema the models describe, on both dialects."""
+"""The committed migrations build exactly the schema the models describe, on both dialects:
+columns (type, nullability), indexes (columns, uniqueness) and foreign keys (target, on delete)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,11 @@ async def schema(db: Database) -> dict[str, object]:
             for i in idx:
                 names = [c["name"] for c in await db.fetch(f'PRAGMA index_info("{i["name"]}")')]
                 index_cols.append((tuple(names), bool(i["unique"])))
+            fks = await db.fetch(f'PRAGMA foreign_key_list("{t}")')
             out[t] = (
                 sorted((c["name"], c["type"], c["notnull"], c["pk"]) for c in cols),
                 sorted(index_cols),
+                sorted((f["from"], f["table"], f["to"], f["on_delete"]) for f in fks),
             )
         return out
     cols = await db.fetch(
@@ -40,7 +43,15 @@ async def schema(db: Database) -> dict[str, object]:
         "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname='public' AND tablename != 'aerich'"
     )
     defs = sorted((r["tablename"], r["indexdef"].split(" ON ", 1)[1]) for r in idx)
-    return {"columns": [tuple(r.values()) for r in cols], "indexes": defs}
+    fks = await db.fetch(
+        "SELECT conrelid::regclass::text AS t, pg_get_constraintdef(oid) AS d FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = 'public'::regnamespace"
+    )
+    return {
+        "columns": [tuple(r.values()) for r in cols],
+        "indexes": defs,
+        "foreign_keys": sorted((r["t"], r["d"]) for r in fks),
+    }
 
 
 async def models_schema(url: str) -> dict[str, object]:

@@ -22,11 +22,20 @@ from bot.pipeline.router import Router
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def make_config(db_url: str, env: dict[str, str] | None = None, **pipeline: Any) -> AppConfig:
+def make_config(
+    db_url: str, env: dict[str, str] | None = None, *, clock: bool = False, **pipeline: Any
+) -> AppConfig:
+    """config.yaml on ``db_url``; the scheduler's clock is off unless ``clock`` (tests call jobs
+    with a given "now" instead of waiting for wall-clock ticks)."""
     text = (ROOT / "config.yaml").read_text(encoding="utf-8")
     config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url, **(env or {})})
     settings = {"poll_seconds": 0.05, "drain_seconds": 5, **pipeline}
-    return config.model_copy(update={"pipeline": config.pipeline.model_copy(update=settings)})
+    return config.model_copy(
+        update={
+            "pipeline": config.pipeline.model_copy(update=settings),
+            "schedules": config.schedules.model_copy(update={"enabled": clock}),
+        }
+    )
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import time
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,10 @@ class DingtalkChannel:
             )
         return self._api
 
+    def openapi(self) -> OpenApi:
+        """The OpenAPI client (org sync reads the directory through it)."""
+        return self._client()
+
     def _card_sender(self) -> CardSender:
         if self._cards is None:
             self._cards = CardSender(
@@ -189,6 +194,19 @@ class DingtalkChannel:
     # --- ingress ----------------------------------------------------------------------------
 
     async def _on_frame(self, topic: str, data: dict[str, Any], headers: dict[str, Any]) -> Any:
+        started = time.perf_counter()
+        outcome = "stream-error"
+        try:
+            answer = await self._handle_frame(topic, data, headers)
+            outcome = "stream"
+            return answer
+        finally:
+            self.deps.metrics.callbacks.labels(PLATFORM, outcome).inc()
+            self.deps.metrics.callback_seconds.labels(PLATFORM).observe(
+                time.perf_counter() - started
+            )
+
+    async def _handle_frame(self, topic: str, data: dict[str, Any], headers: dict[str, Any]) -> Any:
         message_id = str(headers.get("messageId") or "")
         try:
             if topic == ROBOT_TOPIC:

@@ -18,6 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.config.channels import Channels
 from bot.config.models import AppConfig
 from bot.config.org import ROLE_LABELS
+from bot.devtools.sim.orgchart import generate
 from bot.devtools.sim.wecom import WecomSimulator
 
 SIM_PREFIX = "/sim/wecom"
@@ -77,6 +78,8 @@ def build_demo(
     sim = WecomSimulator(clock=clock)
     config = demo_config(config, sim, base_url)
     add_people(sim, config)
+    # A realistic company directory behind the simulator: /同步通讯录 (as 林峰) brings it in.
+    sim.load_directory(generate())
     runtime = build_runtime(config, clock=clock)
     runtime.on_start.append(_preload_asr)
     sim.callback_url = base_url + config.channels.wecom[0].callback_path

@@ -1,4 +1,5 @@
-"""A deterministic demo history: clients with aliases, contacts, deals in every stage, follow-ups.
+"""A deterministic demo history: clients with aliases, contacts, deals in every stage, follow-ups,
+and next-action tasks — some due today, a few overdue — so the reminders and digest show something.
 
 ``generate`` is pure (same seed and clock → same data) and scales by ``clients``, so later
 benchmarks can ask it for a million records; ``write`` stores a dataset in bulk.
@@ -9,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from bot.config.crm import StageKind
 from bot.config.models import AppConfig
 from bot.config.org import Role
 from storage.db import Database
-from storage.models import Client, Contact, Deal, FollowUp, StageHistory
+from storage.models import Client, Contact, Deal, FollowUp, StageHistory, Task
 
 CURATED: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # name, aliases, city, industry
@@ -131,9 +133,46 @@ class DemoDeal:
 
 
 @dataclass
+class DemoTask:
+    deal: int  # index into deals
+    title: str
+    due_at: datetime
+
+
+@dataclass
 class Dataset:
     clients: list[DemoClient]
     deals: list[DemoDeal]
+    tasks: list[DemoTask] = field(default_factory=list)
+
+
+TASK_TITLES = (
+    "给{contact}发送方案和报价",
+    "约{contact}确认演示时间",
+    "跟进合同审批进度",
+    "回访{contact}了解试用反馈",
+    "整理需求文档发给客户",
+)
+TODAY_AT = (time(10), time(11, 30), time(14), time(15, 30), time(16, 30), time(17))
+
+
+def next_actions(dataset: Dataset, config: AppConfig, now: datetime) -> list[DemoTask]:
+    """One open task per open deal: the first six due today, two overdue, the rest this week."""
+    tz = ZoneInfo(config.timezone)
+    today = now.astimezone(tz).date()
+    out: list[DemoTask] = []
+    open_deals = [i for i, d in enumerate(dataset.deals) if d.status == "open"]
+    for n, i in enumerate(open_deals):
+        contact = dataset.clients[dataset.deals[i].client].contacts[0][0]
+        title = TASK_TITLES[n % len(TASK_TITLES)].format(contact=contact)
+        if n < len(TODAY_AT):
+            due = datetime.combine(today, TODAY_AT[n], tzinfo=tz)
+        elif n < len(TODAY_AT) + 2:
+            due = datetime.combine(today - timedelta(days=n - len(TODAY_AT) + 1), time(18), tz)
+        else:
+            due = datetime.combine(today + timedelta(days=1 + n % 4), time(10), tzinfo=tz)
+        out.append(DemoTask(i, title, due.astimezone(UTC)))
+    return out
 
 
 def _client_names(n: int, rng: random.Random) -> list[tuple[str, tuple[str, ...], str, str]]:
@@ -226,7 +265,9 @@ def generate(config: AppConfig, *, clients: int, days: int, seed: int, now: date
                 notes,
             )
         )
-    return Dataset(out_clients, deals)
+    dataset = Dataset(out_clients, deals)
+    dataset.tasks = next_actions(dataset, config, now)
+    return dataset
 
 
 async def write(dataset: Dataset) -> None:
@@ -254,6 +295,7 @@ async def write(dataset: Dataset) -> None:
         ],
         batch_size=500,
     )
+    deal_ids: list[int] = []
     for d in dataset.deals:
         client = dataset.clients[d.client]
         deal = await Deal.create(
@@ -271,6 +313,7 @@ async def write(dataset: Dataset) -> None:
             contact_name=client.contacts[0][0],
             closed_at=d.stage_entered_at if d.status != "open" else None,
         )
+        deal_ids.append(deal.id)
         await StageHistory.bulk_create(
             [
                 StageHistory(
@@ -292,6 +335,21 @@ async def write(dataset: Dataset) -> None:
                 for (t, text), (_, b, _) in zip(d.notes, d.history, strict=True)
             ]
         )
+    await Task.bulk_create(
+        [
+            Task(
+                kind="next_action",
+                assignee_id=dataset.deals[t.deal].owner,
+                deal_id=deal_ids[t.deal],
+                client_id=by_name[dataset.clients[dataset.deals[t.deal].client].name],
+                title=t.title,
+                due_at=t.due_at,
+                source_id=f"demo:{deal_ids[t.deal]}",
+            )
+            for t in dataset.tasks
+        ],
+        batch_size=500,
+    )
 
 
 async def seed_demo(config: AppConfig, db: Database, *, days: int, seed: int, now: datetime) -> int:

@@ -44,6 +44,8 @@ MAX_TEXT_CHARS = 2000
 MAX_VOICE_BYTES = 2 << 20  # WeCom's limit for a voice file
 MAX_VOICE_SECONDS = 60  # WeCom's longest voice message
 RECORDING_TYPES = {"audio/webm": "webm", "audio/ogg": "ogg", "audio/mp4": "m4a"}
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+MAX_IMAGE_BYTES = 10 << 20  # WeCom's limit for an image
 NOT_DELIVERED = "没有送达：机器人没有应答，请查看服务日志。"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -93,6 +95,7 @@ class SandboxApi:
             ("POST", f"{API}/text", self.text),
             ("POST", f"{API}/sample", self.sample),
             ("POST", f"{API}/voice", self.voice),
+            ("POST", f"{API}/image", self.image),
             ("POST", f"{API}/tap", self.tap),
             ("POST", f"{API}/submit", self.submit),
             ("GET", f"{API}/media/{{media_id}}", self.media),
@@ -214,6 +217,18 @@ class SandboxApi:
         return await self._deliver(
             out, self.sim.send_voice(user, data, content_type=content_type, filename=filename)
         )
+
+    async def image(self, request: web.Request) -> web.Response:
+        """A picture from the phone's album (e.g. an attachment an approval asks for)."""
+        user = self._persona(request.query.get("user")).userid
+        if request.content_type not in IMAGE_TYPES:
+            raise SandboxError(415, "只能发送图片（PNG、JPEG、GIF、WebP）。")
+        data = await self._body(request, MAX_IMAGE_BYTES, "图片太大（企业微信图片最大 10MB）。")
+        if not data:
+            raise SandboxError(400, "图片是空的。")
+        name = str(request.query.get("filename", ""))[:60] or "图片"
+        out = self.conversations.record(user, "text", text=f"［图片］{name}")
+        return await self._deliver(out, self.sim.send_image(user, data, request.content_type))
 
     async def tap(self, request: web.Request) -> web.Response:
         body = await self._json(request)

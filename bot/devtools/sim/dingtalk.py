@@ -30,6 +30,7 @@ from bot.channels.dingtalk.parse import CARD_TOPIC, ROBOT_TOPIC
 from bot.channels.dingtalk.sign import http_sign
 from bot.clock import Clock, SystemClock
 from bot.config.channels import DingtalkApp
+from bot.devtools.sim.dingtalk_directory import Directory, DirectoryRoutes
 from bot.devtools.sim.dingtalk_feed import FeedItem, SimCard
 from bot.devtools.sim.dingtalk_gateway import Gateway
 from bot.devtools.sim.dingtalk_openapi import OpenApiRoutes
@@ -66,6 +67,7 @@ class DingtalkSimulator:
     def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
         self.clock = clock or SystemClock()
         self.tenant = Tenant(self.clock)
+        self.directory = Directory()  # the contacts the topapi directory endpoints serve
         self.gateway = Gateway(self.tenant, random.Random(seed))
         self.outage = Outage(
             spare=("/v1.0/gateway", "/connect")
@@ -87,7 +89,11 @@ class DingtalkSimulator:
     def web_app(self) -> web.Application:
         # The gateway (Stream) stays up: an outage of the OpenAPI is what replies must survive.
         app = web.Application(middlewares=[self.outage.middleware])
-        app.add_routes(OpenApiRoutes(self.tenant).routes() + self.gateway.routes())
+        app.add_routes(
+            OpenApiRoutes(self.tenant).routes()
+            + DirectoryRoutes(self.tenant, self.directory).routes()
+            + self.gateway.routes()
+        )
         return app
 
     async def start(self, port: int = 0) -> str:

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config.channels import WecomApp
+from bot.devtools.sim.orgchart import OrgChart, wecom_userid
 from bot.devtools.sim.outage import Outage
 from bot.devtools.sim.wecom_api import WecomApi
 from bot.devtools.sim.wecom_callbacks import (
@@ -139,6 +140,20 @@ class WecomSimulator:
         dep = Department(id, name, parentid, len(self.tenant.departments))
         self.tenant.departments[id] = dep
         return dep
+
+    def load_directory(self, chart: OrgChart) -> dict[str, str]:
+        """The whole company into the tenant's contacts; returns staff key → WeCom userid."""
+        taken = set(self.tenant.users)
+        ids = {s.key: wecom_userid(s.name, taken) for s in chart.staff.values()}
+        for d in chart.depts.values():
+            leader = [ids[d.leader]] if d.leader else []
+            self.tenant.departments[d.id] = Department(d.id, d.name, d.parent, d.order, leader)
+        for s in chart.staff.values():
+            self.tenant.users[ids[s.key]] = User(
+                ids[s.key], s.name, list(s.depts), s.title,
+                [1 if dep in s.leader_of else 0 for dep in s.depts],
+            )  # fmt: skip
+        return ids
 
     # ------------------------------------------------------------------ hooks
     @property

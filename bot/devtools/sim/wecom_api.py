@@ -50,6 +50,7 @@ class WecomApi:
                 web.get(
                     "/cgi-bin/department/list", self._guard("department/list", self.departments)
                 ),
+                web.get("/cgi-bin/user/list", self._guard("user/list", self.user_list)),
             ]
         )
         return app
@@ -184,8 +185,46 @@ class WecomApi:
         return _ok(
             {
                 "department": [
-                    {"id": d.id, "name": d.name, "parentid": d.parentid, "order": d.order}
+                    {
+                        "id": d.id,
+                        "name": d.name,
+                        "parentid": d.parentid,
+                        "order": d.order,
+                        "department_leader": list(d.department_leader),
+                    }
                     for d in sorted(deps, key=lambda d: d.id)
+                ]
+            }
+        )
+
+    async def user_list(self, request: web.Request) -> web.Response:
+        """读取部门成员详情: the members of one department (with fetch_child=1, of its subtree)."""
+        root = request.query.get("department_id", "")
+        if not root.isdigit() or int(root) not in self.tenant.departments:
+            raise SimApiError(60123, "invalid department")
+        wanted = {int(root)}
+        if request.query.get("fetch_child") == "1":
+            changed = True
+            while changed:
+                before = len(wanted)
+                wanted |= {d.id for d in self.tenant.departments.values() if d.parentid in wanted}
+                changed = len(wanted) != before
+        users = [u for u in self.tenant.users.values() if wanted & set(u.department)]
+        return _ok(
+            {
+                "userlist": [
+                    {
+                        "userid": u.userid,
+                        "name": u.name,
+                        "department": list(u.department),
+                        "order": [0] * len(u.department),
+                        "position": u.position,
+                        "is_leader_in_dept": list(u.is_leader_in_dept) or [0] * len(u.department),
+                        "direct_leader": list(u.direct_leader),
+                        "status": u.status,
+                        "main_department": u.department[0] if u.department else 1,
+                    }
+                    for u in sorted(users, key=lambda u: u.userid)
                 ]
             }
         )

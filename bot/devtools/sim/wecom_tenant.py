@@ -35,6 +35,9 @@ class User:
     name: str
     department: list[int] = field(default_factory=lambda: [1])
     position: str = ""
+    is_leader_in_dept: list[int] = field(default_factory=list)  # 1/0 per entry of department
+    direct_leader: list[str] = field(default_factory=list)
+    status: int = 1  # 1 active, 2 disabled, 4 not yet activated, 5 left
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Department:
     name: str
     parentid: int = 0
     order: int = 0
+    department_leader: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -52,6 +52,7 @@ SEES = {
     "ma.jun": set(),
 }
 LOGS_VISITS = {"rep", "supervisor", "manager", "director"}
+SUBMITS_APPROVALS = {"rep", "supervisor", "manager", "director", "admin"}
 
 
 @pytest.fixture
@@ -76,11 +77,25 @@ def test_who_may_do_what_today(policy: AccessPolicy, viewer: str) -> None:
     who = person(policy, viewer)
     assert policy.may(who, "brief.view")  # everyone in the organisation
     assert policy.may(who, "followup.log") == (who.role.value in LOGS_VISITS)
+    assert policy.may(who, "approvals.submit") == (who.role.value in SUBMITS_APPROVALS)
+    assert policy.may(who, "approvals.view")  # /待审批 and /我的申请: legal and finance decide too
     assert policy.may(who, "admin.status") == (who.role is Role.admin)
     assert policy.may(who, "stats.view") == (who.role not in (Role.legal, Role.finance))
+    assert policy.may(who, "incentives.view") == (who.role not in (Role.legal, Role.finance))
+    assert policy.may(who, "incentives.team") == (
+        who.role in (Role.supervisor, Role.manager, Role.director, Role.admin)
+    )
+    assert policy.may(who, "payments.record") == (who.role in (Role.finance, Role.admin))
     specs = {s.name: s for s in policy_commands(policy)}
     assert policy.command_refusal(who, specs["帮助"]) is None
     assert policy.command_refusal(who, specs["简报"]) is None
+    # Reminders: everyone has tasks of their own (a legal review, a finance check).
+    for action in ("reminders.view", "reminders.postpone", "reminders.act"):
+        assert policy.may(who, action)
+    assert policy.command_refusal(who, specs["待办"]) is None
+    assert policy.command_refusal(who, specs["推迟"]) is None
+    assert policy.may(who, "orgsync.run") == (who.role.value == "admin")
+    assert (policy.command_refusal(who, specs["同步通讯录"]) is None) == (who.role.value == "admin")
 
 
 def policy_commands(policy: AccessPolicy) -> list:  # type: ignore[type-arg]

@@ -34,6 +34,20 @@ export const api = {
   sendSample: (user, sample) => postJSON("/sample", { user, sample }),
   tap: (user, taskId, key) => postJSON("/tap", { user, task_id: taskId, key }),
   submit: (user, taskId, choices) => postJSON("/submit", { user, task_id: taskId, choices }),
+  async sendImage(user, file) {
+    const query = new URLSearchParams({ user, filename: file.name });
+    let response;
+    try {
+      response = await fetch(`${API}/image?${query}`, {
+        method: "POST",
+        headers: { "Content-Type": file.type },
+        body: file,
+      });
+    } catch {
+      throw new Error("图片上传失败：连不上沙盒服务。");
+    }
+    return answer(response);
+  },
   async sendRecording(user, blob, seconds, type) {
     const query = new URLSearchParams({ user, seconds: seconds.toFixed(1) });
     let response;

@@ -33,6 +33,7 @@ export class Composer {
     });
     $("send-btn").addEventListener("click", () => this.sendText());
     $("more-btn").addEventListener("click", () => this.togglePanel());
+    $("image-input").addEventListener("change", () => this.sendImages());
     $("mode-toggle").addEventListener("click", () => this.setVoiceMode(!this.voiceMode));
     this.hold.addEventListener("pointerdown", (event) => this.pressed(event));
     this.hold.addEventListener("pointermove", (event) => this.dragged(event));
@@ -108,6 +109,21 @@ export class Composer {
       await api.sendSample(this.user(), sample.id);
     } catch (error) {
       this.toast(error.message);
+    }
+  }
+
+  async sendImages() {
+    const input = $("image-input");
+    const files = [...input.files];
+    input.value = "";
+    this.togglePanel(false);
+    for (const file of files) {
+      try {
+        await api.sendImage(this.user(), file); // one at a time, in the order picked
+      } catch (error) {
+        this.toast(error.message);
+        return;
+      }
     }
   }
 

@@ -1,0 +1,1 @@
+"""Approvals: work orders routed along chains, decided by tapping cards (issue 12)."""

@@ -1,0 +1,368 @@
+"""The approvals feature's handlers: start a request, decide by tapping its card, say why when
+rejecting, attach files, and ask what waits for me or where mine stand."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+
+from bot.config.org import Person
+from bot.events import FileEvent, ImageEvent, TextEvent
+from bot.media import MediaFetcher
+from bot.pipeline.commands import CommandInvocation
+from bot.pipeline.context import Context
+from bot.pipeline.router import SKIP, Router, known_user
+from bot.pipeline.taps import Tap, TapResult
+from bot.replies import CardMessage, CardUpdate, Markdown, Text
+from handlers.approvals import store
+from handlers.approvals.card import ApprovalTap, Op, reason_from, reason_prompt
+from handlers.approvals.desk import STALE, ApprovalDesk
+from handlers.approvals.offer import OfferTap, amount_templates, answered
+from handlers.approvals.parse import parse_args, template_for_command
+from handlers.approvals.queries import requests_of, waiting_for
+from handlers.approvals.states import Status
+from handlers.approvals.values import read_date
+from handlers.approvals.view import load, summary_line
+from handlers.shared.access import CLIENT_NOT_VISIBLE, AccessPolicy
+from handlers.shared.catalog import CatalogService
+from handlers.shared.crm import find_client, open_deal
+from nlp.intent import Topic
+from storage.media import MediaStore
+from storage.models import Approval
+from storage.status import CardStatus
+
+router = Router("approvals")
+
+SUBMIT = "approvals.submit"
+VIEW = "approvals.view"
+GROUP = "审批"
+LIST_LIMIT = 10
+CARDS_RESENT = 5
+
+
+# ---------------------------------------------------------------------- starting a request
+async def start_request(
+    ctx: Context,
+    person: Person,
+    name: str,
+    args: str,
+    desk: ApprovalDesk,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+) -> None:
+    found = template_for_command(dict(ctx.config.approvals), name)
+    if found is None:
+        names = "、".join(t.name for t in ctx.config.approvals.values())
+        ctx.reply(Text(f"没有名为“{name}”的审批模板。可用的有：{names}"))
+        return
+    template_id, template = found
+    parsed = parse_args(template, args)
+    raw: dict[str, object] = dict(parsed.raw)
+    client_id = deal_id = None
+    query = parsed.raw.get("client")
+    if query:
+        lookup = await find_client(query, person, catalogs=catalogs, policy=policy)
+        if lookup.ambiguous:
+            options = "、".join(lookup.candidates)
+            ctx.reply(
+                Text(f"找到多个客户：{options}。请写完整一些，例如 /{name} {lookup.candidates[0]}")
+            )
+            return
+        if lookup.client is None:
+            ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
+            return
+        raw["client"], client_id = lookup.client.name, lookup.client.id
+        deal = await open_deal(lookup.client.id, person.id)
+        if deal is not None:
+            deal_id = deal.id
+            amount_key = next((f.key for f in template.fields if f.type.value == "amount"), None)
+            if amount_key and amount_key not in raw and deal.amount is not None:
+                raw[amount_key] = float(deal.amount)  # pre-filled from the open deal
+    started = await desk.service.start(
+        person,
+        template_id,
+        raw,
+        platform=ctx.event.platform,
+        client_id=client_id,
+        deal_id=deal_id,
+    )
+    await desk.started(ctx, person, started)
+
+
+def _starter(command_name: str, example: str) -> None:
+    @router.command(
+        command_name,
+        summary=f"发起审批，例如 /{command_name} {example}",
+        usage=f"/{command_name} {example}",
+        permission=SUBMIT,
+        group=GROUP,
+    )
+    async def start(
+        ctx: Context,
+        person: Person,
+        command: CommandInvocation,
+        desk: ApprovalDesk,
+        catalogs: CatalogService,
+        policy: AccessPolicy,
+    ) -> None:
+        await start_request(ctx, person, command_name, command.args, desk, catalogs, policy)
+
+    start.__qualname__ = f"start_{command_name}"
+
+
+_starter("报价", "华东机械 30万 折扣5%")
+_starter("合同", "华东机械 50万")
+_starter("样品", "华东机械 传感器模组2套")
+_starter("技术支持", "华东机械 现场调试")
+
+
+@router.command(
+    "审批",
+    "approve",
+    summary="按模板发起审批，例如 /审批 报价审批 华东机械 30万",
+    usage="/审批 模板 内容",
+    permission=SUBMIT,
+    group=GROUP,
+)
+async def start_any(
+    ctx: Context,
+    person: Person,
+    command: CommandInvocation,
+    desk: ApprovalDesk,
+    catalogs: CatalogService,
+    policy: AccessPolicy,
+) -> None:
+    name, _, rest = command.args.strip().partition(" ")
+    await start_request(ctx, person, name, rest, desk, catalogs, policy)
+
+
+@router.tap(OfferTap, "approvals.offer")
+async def on_offer(tap: Tap[OfferTap], ctx: Context, desk: ApprovalDesk) -> TapResult:
+    """申请报价审批 on the card after a saved visit: the request starts pre-filled."""
+    data = tap.data
+    found = next((t for t in amount_templates(ctx.config) if t[0] == tap.action.template), None)
+    if found is None:
+        return TapResult(answered(tap.card, "暂不需要"), status=CardStatus.closed, actors=[])
+    template_id, name, amount_key = found
+    started = await desk.service.start(
+        tap.person,
+        template_id,
+        {"client": data["client"], amount_key: data["amount"]},
+        platform=ctx.event.platform,
+        client_id=data["client_id"],
+        deal_id=data["deal_id"],
+    )
+    await desk.started(ctx, tap.person, started)
+    label = f"已发起{name}" if started.submitted else f"{name}待补充"
+    return TapResult(answered(tap.card, label), status=CardStatus.closed, actors=[])
+
+
+# ---------------------------------------------------------------------- deciding
+@router.tap(ApprovalTap, "approvals.tap")
+async def on_tap(tap: Tap[ApprovalTap], ctx: Context, desk: ApprovalDesk) -> TapResult | None:
+    approval = await Approval.get(id=int(tap.data["approval"]))
+    action, person, platform = tap.action, tap.person, tap.event.platform
+    if action.op is Op.reject:
+        if not await store.ask_reason(approval.id, person.id, action.seq):
+            ctx.reply(Text(STALE))
+            return None
+        ctx.reply(Text(reason_prompt()))
+        return TapResult(audit={"op": "reject", "reason": "asked"})
+    decision = await desk.service.decide(
+        approval, seq=action.seq, person=person, approve=True, comment=None, platform=platform
+    )
+    if not decision.won:
+        ctx.reply(Text(STALE))
+        return None
+    fresh = await Approval.get(id=approval.id)
+    card, actors, view = await desk.draw(tap.instance.id, fresh)
+    desk.announce(ctx, decision, view, tap.instance.id)
+    ctx.reply(CardUpdate(tap.instance.id))
+    final = fresh.status != Status.pending
+    return TapResult(
+        card=card,
+        status=CardStatus.closed if final else None,
+        actors=actors,
+        audit={"op": "approve", "approval": approval.id, "outcome": decision.outcome.value},
+    )
+
+
+@router.on(TextEvent, filters=(known_user,))
+async def reason_reply(
+    ctx: Context, person: Person, event: TextEvent, desk: ApprovalDesk
+) -> object:
+    """After 驳回: the approver's next text is the reason (a number picks a common one)."""
+    if event.text.strip().startswith("/"):
+        return SKIP
+    owed = await store.reason_owed_by(person.id)
+    if owed is None:
+        return SKIP
+    decision = await desk.service.decide(
+        owed,
+        seq=owed.current_step,
+        person=person,
+        approve=False,
+        comment=reason_from(event.text),
+        platform=event.platform,
+    )
+    if not decision.won:
+        ctx.reply(Text(STALE))
+        return None
+    instance = await desk.refresh(ctx, owed.id)
+    view = await desk.view(await Approval.get(id=owed.id))
+    desk.announce(ctx, decision, view, instance.id if instance else "")
+    ctx.reply(Text(f"已驳回 #{owed.id}。"))
+    return None
+
+
+_FOR_ME = re.compile(r"待我|等我|要我|我要批|我该批|待审批|待批|需要我")
+
+
+@router.request(Topic.approvals)
+async def approvals_request(
+    ctx: Context, person: Person, event: TextEvent, desk: ApprovalDesk
+) -> object:
+    """ "我的报价批下来没" is /我的申请; "有什么要我批的" is /待审批."""
+    if _FOR_ME.search(event.text):
+        await show_waiting(ctx, person, desk)
+    else:
+        await show_mine(ctx, person, desk)
+    return None
+
+
+# ---------------------------------------------------------------------- attachments
+@router.on(FileEvent, ImageEvent, filters=(known_user,))
+async def attachment(
+    ctx: Context,
+    person: Person,
+    desk: ApprovalDesk,
+    fetcher: MediaFetcher,
+    media: MediaStore,
+) -> object:
+    """A file or image while a request waits for attachments is one of them."""
+    event = ctx.event
+    if await store.open_draft(person.id) is None:
+        return SKIP
+    data = await fetcher.fetch(event)
+    if isinstance(event, FileEvent) and event.filename:
+        filename = event.filename
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    else:
+        filename, content_type = "", "image/jpeg"
+    stored = await media.save(data, content_type)
+    filename = filename or f"图片{stored.id}.jpg"
+    got = await desk.service.attach_file(
+        person, filename=filename, media_id=stored.id, platform=event.platform
+    )
+    if got is None:
+        return SKIP
+    name, started = got
+    ctx.reply(Text(f"已添加附件「{name}」。"))
+    await desk.started(ctx, person, started)
+    return None
+
+
+# ---------------------------------------------------------------------- lists and housekeeping
+@router.command(
+    "待审批", "todo-approvals", summary="查看等我审批的申请", permission=VIEW, group=GROUP
+)
+async def waiting_list(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    await show_waiting(ctx, person, desk)
+
+
+async def show_waiting(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    pending = await waiting_for(person.id, await desk.service.delegations(), desk.service.today())
+    if not pending:
+        ctx.reply(Text("目前没有等你审批的申请。"))
+        return
+    lines = [f"**等你审批的申请（{len(pending)}）**"]
+    for approval in pending[:LIST_LIMIT]:
+        lines.append("- " + summary_line(await desk.view(approval), desk.name, desk.service.tz))
+    ctx.reply(Markdown("待审批", "\n".join(lines)))
+    for approval in pending[:CARDS_RESENT]:
+        instance = await desk.instance(approval.id)
+        if instance is not None:
+            ctx.reply(CardMessage(instance.id))
+
+
+@router.command(
+    "我的申请", "my-approvals", summary="查看我发起的申请和进度", permission=VIEW, group=GROUP
+)
+async def my_requests(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    await show_mine(ctx, person, desk)
+
+
+async def show_mine(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
+    mine = await requests_of(person.id, LIST_LIMIT)
+    if not mine:
+        ctx.reply(Text("你还没有发起过审批。发送 /报价 客户 金额 试试。"))
+        return
+    lines = ["**我的申请**"]
+    for standing in mine:
+        template = ctx.config.approvals.get(standing.approval.template)
+        if template is None:
+            continue
+        view = await load(standing.approval, template)
+        lines.append("- " + summary_line(view, desk.name, desk.service.tz))
+    ctx.reply(Markdown("我的申请", "\n".join(lines)))
+
+
+@router.command(
+    "撤回",
+    "withdraw",
+    summary="撤回我的申请，例如 /撤回 12",
+    usage="/撤回 编号",
+    permission=SUBMIT,
+    group=GROUP,
+)
+async def withdraw(
+    ctx: Context, person: Person, command: CommandInvocation, desk: ApprovalDesk
+) -> None:
+    number = re.sub(r"[#＃\s]", "", command.args)
+    if number.isdigit():
+        approval = await Approval.get_or_none(id=int(number), requester_id=person.id)
+    else:
+        approval = (
+            await Approval.filter(
+                requester_id=person.id, status__in=[Status.pending.value, Status.draft.value]
+            )
+            .order_by("-id")
+            .first()
+        )
+    if approval is None:
+        ctx.reply(Text("没有找到你可以撤回的申请。发送 /我的申请 查看编号。"))
+        return
+    if not await desk.service.withdraw(approval.id, person, ctx.event.platform):
+        ctx.reply(Text(f"#{approval.id} 已经有了结果，不能撤回。"))
+        return
+    await desk.refresh(ctx, approval.id)
+    ctx.reply(Text(f"已撤回 #{approval.id}。"))
+
+
+@router.command(
+    "委托",
+    "delegate",
+    summary="外出时委托他人审批，例如 /委托 孙梅 至 12月5日",
+    usage="/委托 姓名 至 日期",
+    permission=VIEW,
+    group=GROUP,
+)
+async def delegate(
+    ctx: Context, person: Person, command: CommandInvocation, desk: ApprovalDesk
+) -> None:
+    m = re.fullmatch(r"\s*(\S+?)\s*(?:至|到|until)\s*(\S+)\s*", command.args)
+    if not m:
+        ctx.reply(Text("请这样写：/委托 孙梅 至 12月5日"))
+        return
+    to = next((p for p in ctx.directory.people() if m[1] in (p.name, p.id)), None)
+    until = read_date(m[2], desk.service.today())
+    if to is None or to.id == person.id:
+        ctx.reply(Text(f"没有找到可以委托的人“{m[1]}”。"))
+        return
+    if until is None:
+        ctx.reply(Text(f"看不懂日期“{m[2]}”，请写成 12月5日。"))
+        return
+    await desk.service.delegate(person, to, until)
+    for approval in await waiting_for(person.id, (), desk.service.today()):
+        await desk.refresh(ctx, approval.id)  # the delegate may tap the cards already out
+    ctx.reply(Text(f"已委托 {to.name} 在 {until.month}月{until.day}日 前代你审批。"))

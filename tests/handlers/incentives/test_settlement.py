@@ -1,0 +1,250 @@
+"""Metrics, settlement and corrections on SQLite and PostgreSQL, against the hand-computed world."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.app import Runtime, build_runtime
+from bot.config.incentives import Award
+from bot.orgsync import sync_org
+from handlers.incentives.ledger import CorrectionError, balance, correct
+from handlers.incentives.metrics import measure
+from handlers.incentives.settle import settle
+from handlers.shared.periods import period_of
+from storage.models import LedgerEntry, Task
+from tests.handlers.incentives.world import NOW, TZ, local, seed_incentives_world
+from tests.support.harness import make_config
+
+SETTLE_AT = local(12, 1, 2)  # 1 Dec 2026 02:00, when the monthly job runs
+NOVEMBER = period_of("month", local(11, 15), TZ)
+
+
+@pytest.fixture
+async def rt(db_url: str) -> AsyncIterator[Runtime]:
+    runtime = build_runtime(make_config(db_url))
+    await runtime.db.open()
+    await sync_org(runtime.config, runtime.db)
+    try:
+        yield runtime
+    finally:
+        await runtime.db.close()
+
+
+def award(rt: Runtime, award_id: str) -> Award:
+    return next(a for a in rt.config.incentives.awards if a.id == award_id)
+
+
+async def value(rt: Runtime, award_id: str, at: datetime, now: datetime = NOW) -> tuple:  # type: ignore[type-arg]
+    a = award(rt, award_id)
+    period = period_of(a.period, at, TZ)  # type: ignore[arg-type]
+    m = await measure(rt.db, rt.config.metrics, a, "zhang.wei", period, now)
+    return (m.value, m.done, m.total, m.pending)
+
+
+async def test_each_metric_on_the_world(rt: Runtime) -> None:
+    await seed_incentives_world()
+    assert (await value(rt, "new_contacts", NOW))[0] == 12
+    assert await value(rt, "process", local(11, 10)) == (1.0, 1, 1, 0)  # W46
+    assert await value(rt, "process", local(11, 17)) == (1.0, 1, 1, 0)  # W47: 商务谈判 not counted
+    assert await value(rt, "process", NOW) == (0.5, 1, 2, 1)  # W48: one due tomorrow
+    assert await value(rt, "process", local(11, 3)) == (None, 0, 0, 0)  # W45: nothing planned
+    assert (await value(rt, "collaboration", NOW))[:3] == (2.0, 2, 2)
+
+
+async def test_a_late_demo_is_not_on_time(rt: Runtime) -> None:
+    world = await seed_incentives_world()
+    pending = world["pending_task"]
+    assert isinstance(pending, Task)
+    await Task.filter(id=pending.id).update(status="done", completed_at=local(11, 29))
+    assert await value(rt, "process", NOW, now=SETTLE_AT) == (0.5, 1, 2, 0)
+    await Task.filter(id=pending.id).update(completed_at=local(11, 28, 18))  # exactly at due time
+    assert await value(rt, "process", NOW, now=SETTLE_AT) == (1.0, 2, 2, 0)
+
+
+def summary(result: object) -> dict[str, list[tuple[str, str, Decimal, int]]]:
+    return {
+        r.person_id: sorted((e.kind, e.ref, e.amount, e.points) for e in r.entries)  # type: ignore[attr-defined]
+        for r in result.people  # type: ignore[attr-defined]
+        if r.entries
+    }
+
+
+EXPECTED_NOVEMBER = {
+    "zhang.wei": sorted(
+        [
+            ("award", "collaboration", Decimal("1500.00"), 30),  # 2.0 h average
+            ("allowance", "1", Decimal("300.00"), 0),
+            ("commission", "P1", Decimal("15000.00"), 0),  # first year 30万 × 5 %
+            ("commission", "P4", Decimal("3000.00"), 0),  # renewal year 2 10万 × 3 %
+            ("commission", "P5", Decimal("3500.00"), 0),  # renewal year 4 5万 × 7 %
+        ]
+    ),
+    "li.na": [("allowance", "2", Decimal("600.00"), 0)],
+}
+
+
+def named(result: object, ids: dict[int, str]) -> dict[str, list[tuple[str, str, Decimal, int]]]:
+    out = summary(result)
+    return {
+        pid: sorted(
+            (k, ids.get(int(ref), ref) if k == "commission" else ref, a, p) for k, ref, a, p in rows
+        )
+        for pid, rows in out.items()
+    }
+
+
+async def payment_ids() -> dict[int, str]:
+    from storage.models import Payment
+
+    return {p.id: p.external_ref.replace("-", "") for p in await Payment.all()}
+
+
+async def test_settlement_is_idempotent(rt: Runtime) -> None:
+    await seed_incentives_world()
+    ids = await payment_ids()
+    dry = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT, dry_run=True)
+    assert (dry.created, dry.existing) == (6, 0)
+    assert await LedgerEntry.all().count() == 0
+    first = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert named(first, ids) == EXPECTED_NOVEMBER
+    assert (first.created, first.existing) == (6, 0)
+    rows = await LedgerEntry.all().order_by("id").values_list("settlement_key", "amount")
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert again.created == 0
+    assert await LedgerEntry.all().order_by("id").values_list("settlement_key", "amount") == rows
+    assert (await balance("zhang.wei")).amount == Decimal("23300.00")
+    assert (await balance("zhang.wei")).points == 30
+
+
+async def test_three_running_weeks_earn_the_process_award(rt: Runtime) -> None:
+    world = await seed_incentives_world()
+    pending = world["pending_task"]
+    assert isinstance(pending, Task)
+    await Task.filter(id=pending.id).update(status="done", completed_at=local(11, 27))
+    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    awards = [e for r in result.people for e in r.entries if e.kind == "award"]
+    assert sorted((e.ref, e.key) for e in awards) == [
+        ("collaboration", "award:collaboration:zhang.wei:2026-11"),
+        ("process", "award:process:zhang.wei:2026-W48"),  # W46, W47, W48 all on time
+    ]
+
+
+async def test_an_unfinished_month_is_refused(rt: Runtime) -> None:
+    with pytest.raises(ValueError, match="还没有结束"):
+        await settle(rt.db, rt.config, NOVEMBER, NOW)
+
+
+async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
+    await seed_incentives_world()
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    original = await LedgerEntry.get(
+        kind="commission", person_id="zhang.wei", amount=Decimal("3000.00")
+    )
+    fix = await correct(original.id, Decimal("-1000"), "合同金额应为 6.67万", "ma.jun", SETTLE_AT)
+    assert (fix.kind, fix.corrects_id, fix.period, fix.created_by) == (
+        "correction",
+        original.id,
+        "2026-11",
+        "ma.jun",
+    )
+    assert (await LedgerEntry.get(id=original.id)).amount == Decimal("3000.00")  # untouched
+    assert (await balance("zhang.wei")).amount == Decimal("22300.00")
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert again.created == 0  # the correction is not undone by a re-run
+    with pytest.raises(CorrectionError):
+        await correct(original.id, Decimal("1"), " ", "ma.jun", SETTLE_AT)
+    with pytest.raises(CorrectionError):
+        await correct(99_999, Decimal("1"), "原因", "ma.jun", SETTLE_AT)
+
+
+async def test_each_rep_is_told_once(rt: Runtime) -> None:
+    from bot.clock import ManualClock
+    from bot.directory import Directory
+    from bot.pipeline.outbox import Outbox
+    from handlers.incentives.cli import notify
+    from storage.models import OutboxMessage
+
+    await seed_incentives_world()
+    result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    outbox = Outbox(rt.db, ManualClock(SETTLE_AT))
+    wecom = {
+        "WECOM_ENABLED": "true",
+        "WECOM_CORP_ID": "ww0000000000000001",
+        "WECOM_AGENT_ID": "1000002",
+        "WECOM_SECRET": "s" * 20,
+        "WECOM_TOKEN": "t" * 10,
+        "WECOM_AES_KEY": "k" * 43,
+    }
+    directory = Directory(
+        make_config(rt.config.database.url, env=wecom)
+    )  # 周杰 and 吴芳: DingTalk only
+    await notify(outbox, directory, result, {"rep"})
+    await notify(outbox, directory, result, {"rep"})  # a second run queues nothing new
+    rows = await OutboxMessage.filter(dedupe_key__startswith="settle:").order_by("dedupe_key")
+    assert [(r.dedupe_key, r.recipient) for r in rows] == [
+        ("settle:2026-11:li.na", "LiNa"),
+        ("settle:2026-11:liu.yang", "LiuYang"),
+        ("settle:2026-11:zhang.wei", "ZhangWei"),
+    ]
+    zhang = next(r for r in rows if r.dedupe_key.endswith("zhang.wei"))
+    assert "2026年11月激励结算结果：" in zhang.payload
+    assert "协作之星奖：1,500元，积分 30" in zhang.payload
+    assert "合计 23,300元" in zhang.payload
+
+
+def test_the_cli_settles_the_last_closed_month(sqlite_url: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SALESBOT_DATABASE_URL": sqlite_url}
+    cmd = [
+        sys.executable,
+        "-m",
+        "bot",
+        "incentives",
+        "settle",
+        "--now",
+        "2026-12-01T02:00:00+08:00",
+    ]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    # an empty database: only the certificate allowances (张伟 1 × 300, 李娜 2 × 300)
+    assert first.stdout.startswith("2026年11月：写入 2 条，已存在 0 条；5 人，合计 900元\n")
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.startswith("2026年11月：写入 0 条，已存在 2 条；")
+    fix = [sys.executable, "-m", "bot", "incentives", "correct", "--entry", "1", "--amount", "-300"]
+    done = subprocess.run(
+        [*fix, "--reason", "证书已过期", "--by", "ma.jun"], env=env, capture_output=True, text=True
+    )
+    assert done.stdout == "已追加更正记录 3（更正 1）：-300 元，积分 0\n", done.stderr
+    wrong = subprocess.run([*cmd, "--period", "2026-W48"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 1 and "--period 需要写成 2026-11" in wrong.stderr
+
+
+async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
+    from handlers.incentives.ledger import redeem
+
+    await seed_incentives_world()
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert (await balance("zhang.wei")).points == 30  # 协作之星奖
+    with pytest.raises(CorrectionError, match="积分不足：需要 100，现有 30"):
+        await redeem(
+            "zhang.wei", "leave_day", 1, rt.config.incentives.points.leave_day, "hr", SETTLE_AT
+        )
+    await correct(
+        (await LedgerEntry.get(kind="award")).id,
+        Decimal(0),
+        "补发积分",
+        "ma.jun",
+        SETTLE_AT,
+        points=40,
+    )
+    spent = await redeem(
+        "zhang.wei", "training", 1, rt.config.incentives.points.training, "hr", SETTLE_AT
+    )
+    assert (spent.kind, spent.points) == ("redemption", -50)
+    assert (await balance("zhang.wei")).points == 20
