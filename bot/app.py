@@ -15,15 +15,19 @@ from bot.channels.base import Channel, ChannelDeps
 from bot.channels.registry import build_channels
 from bot.clock import Clock, SystemClock
 from bot.config.models import AppConfig
+from bot.config.org import Role
 from bot.directory import Directory
 from bot.feature import Feature, StartupError
 from bot.jobs import JobSpec
 from bot.media import MediaFetcher
 from bot.metrics import Metrics
 from bot.orgsync import sync_org
+from bot.pipeline.delivery import RetryPolicy
 from bot.pipeline.dispatcher import Dispatcher
+from bot.pipeline.edge import UserRateLimit
+from bot.pipeline.giveup import GiveUpNotices
 from bot.pipeline.inbox import Inbox
-from bot.pipeline.outbox import Outbox
+from bot.pipeline.outbox import Address, Outbox
 from bot.pipeline.router import Router, built_in, job_handler
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.worker import InboxWorkers
@@ -167,7 +171,8 @@ def build_runtime(
     db = Database(config.database.url)
     metrics = Metrics()
     outbox = Outbox(db, clock)
-    inbox = Inbox(db, clock, metrics)
+    per_user = config.server.max_events_per_user_minute
+    inbox = Inbox(db, clock, metrics, limit=UserRateLimit(per_user, 2 * per_user))
     cards = CardStore(clock)
     directory = Directory(config)
     if features is None:
@@ -193,14 +198,20 @@ def build_runtime(
     channels = build_channels(config, deps)
     if extra_channels is not None:
         channels += list(extra_channels(deps))
+    pipe = config.pipeline
     sender = OutboxSender(
         outbox,
         {(c.platform, c.name): c for c in channels},
         clock,
         metrics,
-        max_attempts=config.pipeline.outbox_max_attempts,
-        poll_seconds=config.pipeline.poll_seconds,
-        drain_seconds=config.pipeline.drain_seconds,
+        retry=RetryPolicy(pipe.delivery_give_up_hours * 3600, pipe.retry_cap_seconds),
+        poll_seconds=pipe.poll_seconds,
+        drain_seconds=pipe.drain_seconds,
+        lease_s=pipe.lease_seconds,
+        circuit_failures=pipe.circuit_failures,
+        notices=GiveUpNotices(
+            outbox, clock, admin_addresses(directory, channels), pipe.give_up_notice_minutes * 60
+        ),
     )
     services = Services()
     workers = InboxWorkers(
@@ -305,3 +316,17 @@ def create_app(config: AppConfig, *, runtime: Runtime | None = None) -> web.Appl
     for ch in rt.channels:
         app.add_routes(ch.routes())
     return app
+
+
+def admin_addresses(directory: Directory, channels: Sequence[Channel]) -> list[Address]:
+    """Where the admins hear about undeliverable messages: each on the first channel they use."""
+    out: list[Address] = []
+    for person in directory.people():
+        if person.role != Role.admin:
+            continue
+        for c in channels:
+            uid = directory.platform_id(person, c.platform)
+            if uid:
+                out.append(Address(c.platform, c.name, uid))
+                break
+    return out

@@ -72,6 +72,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from bot.ops.outbox_cli import retry
+
+    config = load_or_exit(_config_path(args))
+    try:
+        count = asyncio.run(retry(config, args.since, args.recipient))
+    except ValueError as exc:
+        print(f"--since 格式不对：{exc}", file=sys.stderr)
+        return 2
+    print(f"已重新排队 {count} 条消息" if count else "没有已放弃的消息需要重发")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.serve import serve
 
@@ -132,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("migrate", help="把数据库升级到最新结构"))
     p.set_defaults(func=cmd_migrate)
 
+    p = with_config(sub.add_parser("outbox", help="发件箱：重新发送已放弃的消息"))
+    p.set_defaults(func=cmd_outbox)
+    _add_outbox_arguments(p)
+
     p = sub.add_parser("check-config", help="检查配置文件，逐条列出问题")
     p.add_argument("path", nargs="?")
     p.add_argument("--config", help=argparse.SUPPRESS)
@@ -176,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_init_arguments(p: argparse.ArgumentParser) -> None:
     from bot.ops.init_config import add_arguments
+
+    add_arguments(p)
+
+
+def _add_outbox_arguments(p: argparse.ArgumentParser) -> None:
+    from bot.ops.outbox_cli import add_arguments
 
     add_arguments(p)
 

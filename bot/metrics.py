@@ -55,6 +55,24 @@ class Metrics:
             ["platform"],
             registry=r,
         )
+        self.retries = Counter(
+            "salesbot_outbox_retries",  # exposed as salesbot_outbox_retries_total
+            "Deliveries that failed for now and were scheduled again",
+            ["platform"],
+            registry=r,
+        )
+        self.gave_up = Counter(
+            "salesbot_outbox_gave_up",  # exposed as salesbot_outbox_gave_up_total
+            "Messages given up: a permanent error, or retried for pipeline.delivery_give_up_hours",
+            ["platform"],
+            registry=r,
+        )
+        self.circuit_open = Gauge(
+            "salesbot_circuit_open",
+            "1 while a platform app looks down and only probes are sent to it",
+            ["platform", "app"],
+            registry=r,
+        )
         self.backlog = Gauge("salesbot_inbox_backlog", "Inbox rows not yet handled", registry=r)
         # --- operations (issue 16); the gauges below are refreshed on every scrape (bot/web.py)
         self.callbacks = Counter(

@@ -39,6 +39,9 @@ class Delivered:
 class RetryLater:
     after_s: float
     reason: str
+    # False when only this recipient must wait (flow control for one user, a card update still
+    # pending): it says nothing about the platform, so it does not count towards its circuit.
+    platform_down: bool = True
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,27 @@ class Server(Frozen):
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str | None = None
     link_secret: SecretStr = SecretStr("")
+    # Events one user may send per minute (a burst of twice that is allowed); beyond it they are
+    # acknowledged but dropped and counted. Far above what a person does.
+    max_events_per_user_minute: int = Field(default=120, ge=1)
 
 
 class Pipeline(Frozen):
     workers: int = Field(default=4, ge=1, le=64)
-    lease_seconds: float = Field(default=60, gt=0)
+    # Short, because a heartbeat renews every third of it: a dead process's work is taken over
+    # within seconds (inbox and outbox alike).
+    lease_seconds: float = Field(default=15, gt=0)
     max_attempts: int = Field(default=4, ge=1)
     poll_seconds: float = Field(default=1.0, gt=0)
     drain_seconds: float = Field(default=20, ge=0)
-    outbox_max_attempts: int = Field(default=8, ge=1)
+    # A reply is retried (capped exponential backoff with jitter) for this long, then given up
+    # and the admins told; an outage shorter than this loses nothing.
+    delivery_give_up_hours: float = Field(default=24, gt=0)
+    retry_cap_seconds: float = Field(default=300, ge=1)
+    # Consecutive transient failures after which a platform app counts as down (probes only).
+    circuit_failures: int = Field(default=5, ge=1)
+    # At most one chat note to the admins about given-up messages per this many minutes.
+    give_up_notice_minutes: float = Field(default=10, gt=0)
 
 
 class Logging(Frozen):

@@ -29,6 +29,7 @@ from bot.events import Event
 from bot.metrics import Metrics
 from bot.pipeline.claims import PENDING as CLAIM_PENDING
 from bot.pipeline.claims import TAKEN, take_step
+from bot.pipeline.edge import UserRateLimit
 from bot.pipeline.hints import Hints
 from bot.requestid import new_request_id
 from storage.db import Database, Step
@@ -145,8 +146,10 @@ class Inbox:
         metrics: Metrics | None = None,
         on_new: Callable[[], None] | None = None,
         pressure: IngressPressure | None = None,
+        limit: UserRateLimit | None = None,
     ) -> None:
         self.db = db
+        self.limit = limit
         self.clock = clock
         self.metrics = metrics
         self.on_new = on_new
@@ -160,9 +163,14 @@ class Inbox:
 
     # ------------------------------------------------------------------ storing
     async def put(self, event: Event) -> bool:
-        """Persist ``event``; True if new, False if its dedupe key was already stored."""
+        """Persist ``event``; True if new, False if its dedupe key was already stored (or its
+        sender is over the per-user cap: acknowledged, counted, not stored)."""
         self.pressure.note()
         now = self.clock.ms()
+        if self.limit is not None and not self.limit.allow(event.user_key, now):
+            if self.metrics is not None:
+                self.metrics.rejected.labels(event.platform, "rate_limited").inc()
+            return False
         # The edge names the request; its log lines and every later one carry the id.
         request_id = new_request_id()
         log.debug("event received", extra={"request_id": request_id, "kind": event.kind})

@@ -40,7 +40,17 @@ _COLUMNS = (
 )
 MAX_BATCH = 200  # 12 columns each: well under SQLite's 32766 bound parameters
 SCAN_WINDOW = 1000  # due rows a fallback claim looks at, oldest first
-_RETURNED = ("id", "platform", "app", "recipient", "kind", "payload", "attempts", "request_id")
+_RETURNED = (
+    "id",
+    "platform",
+    "app",
+    "recipient",
+    "kind",
+    "payload",
+    "attempts",
+    "request_id",
+    "created_at",
+)
 _RUNNABLE = (
     f"((o.status = {PENDING} AND o.available_at <= ?) "
     f"OR (o.status = {SENDING} AND o.lease_until < ?))"
@@ -76,6 +86,7 @@ class OutboxRow:
     payload: str
     attempts: int
     request_id: str | None = None
+    created_at: int = 0  # ms; when it was queued (or re-queued by `salesbot outbox retry`)
 
     @property
     def reply(self) -> Reply:
@@ -273,6 +284,56 @@ class Outbox:
             f"UPDATE outbox SET status = {DEAD}, error = ? WHERE id = ?", error[:2000], row_id
         )
 
+    async def renew(self, row_ids: Sequence[int], lease_s: float) -> None:
+        """Extend the lease on rows this process is still sending (the sender's heartbeat)."""
+        if not row_ids:
+            return
+        marks = ",".join("?" * len(row_ids))
+        await self.db.pipeline.write(
+            f"UPDATE outbox SET lease_until = ? WHERE status = {SENDING} AND id IN ({marks})",
+            self.clock.ms() + int(lease_s * 1000),
+            *row_ids,
+        )
+
+    async def release_waiting(self, platform: str, app: str, keep: str) -> int:
+        """Make every row of one platform app that waits on a failure due now (the platform is
+        back); rows whose error is ``keep`` (a rate-window hold) keep their time."""
+        result = await self.db.pipeline.write(
+            f"UPDATE outbox SET available_at = ? WHERE status = {PENDING} AND platform = ? "
+            "AND app = ? AND available_at > ? AND error IS NOT NULL AND error <> ?",
+            self.clock.ms(),
+            platform,
+            app,
+            self.clock.ms(),
+            keep,
+        )
+        return result.count
+
+    async def requeue(self, *, since_ms: int = 0, recipient: str | None = None) -> int:
+        """Queue given-up rows again (``salesbot outbox retry``): due now, with a fresh
+        give-up window. Returns how many."""
+        where = f"status = {DEAD} AND created_at >= ?"
+        args: list[Any] = [since_ms]
+        if recipient is not None:
+            where += " AND recipient = ?"
+            args.append(recipient)
+        now = self.clock.ms()
+        result = await self.db.pipeline.write(
+            f"UPDATE outbox SET status = {PENDING}, attempts = 0, available_at = ?, "
+            f"created_at = ?, lease_until = 0 WHERE {where}",
+            now,
+            now,
+            *args,
+        )
+        return result.count
+
+    async def undeliverable(self) -> int:
+        """How many messages were given up (and not re-queued)."""
+        rows = await self.db.pipeline.read(
+            f"SELECT COUNT(*) AS n FROM outbox WHERE status = {DEAD}"
+        )
+        return int(rows[0]["n"])
+
     async def last_failure(self) -> DeliveryFailure | None:
         """The newest message whose delivery failed (still retrying or given up), if any."""
         rows = await self.db.pipeline.read(
@@ -352,6 +413,7 @@ def _rows(rows: Iterable[dict[str, Any]]) -> list[OutboxRow]:
                 r["payload"],
                 r["attempts"],
                 r.get("request_id"),
+                int(r["created_at"]),
             )
             for r in rows
         ),

@@ -15,11 +15,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Mapping
 
-from bot.channels.base import Channel, Delivered, RetryLater, Undeliverable
+from bot.channels.base import Channel, Delivered, RetryLater
 from bot.clock import Clock
 from bot.metrics import Metrics
+from bot.pipeline.delivery import Circuits, RetryPolicy
+from bot.pipeline.giveup import GiveUpNotices
 from bot.pipeline.outbox import Address, Outbox, OutboxRow
 from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
 from bot.requestid import bound
@@ -29,11 +32,8 @@ log = logging.getLogger(__name__)
 MINUTE_MS, HOUR_MS = 60_000, 3_600_000
 MERGE_SEPARATOR = "\n\n"
 MERGE_LOOKAHEAD = 256  # queued rows read when merging; far more than 2048 bytes of text holds
-LEASE_S = 60
-
-
-def backoff_s(attempt: int) -> float:
-    return min(2.0 ** max(attempt - 1, 0), 300.0)
+RATE_HOLD = "held back by the rate limit"
+CIRCUIT_HOLD = "platform down, waiting for a probe"
 
 
 class OutboxSender:
@@ -44,16 +44,28 @@ class OutboxSender:
         clock: Clock,
         metrics: Metrics,
         *,
-        max_attempts: int,
+        retry: RetryPolicy,
         poll_seconds: float,
         drain_seconds: float,
+        lease_s: float = 15.0,
+        renew_every_s: float | None = None,
+        circuit_failures: int = 5,
+        notices: GiveUpNotices | None = None,
+        rng: random.Random | None = None,
         batch: int = 16,
     ) -> None:
         self.outbox = outbox
         self.channels = channels
         self.clock = clock
         self.metrics = metrics
-        self.max_attempts = max_attempts
+        self.retry = retry
+        self.lease_s = lease_s
+        self.renew_every_s = renew_every_s or max(lease_s / 3, 0.05)
+        self.circuits = Circuits(circuit_failures, retry.cap_s)
+        self.notices = notices
+        self.rng = rng or random.Random()
+        self._in_flight: set[int] = set()
+        self._renewer: asyncio.Task[None] | None = None
         self.poll_seconds = poll_seconds
         self.drain_seconds = drain_seconds
         self.batch = batch
@@ -73,10 +85,32 @@ class OutboxSender:
         except Exception:
             log.exception("could not list recipients with mail waiting; the poll will find them")
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
+        self._renewer = asyncio.create_task(self._renew_leases(), name="outbox-leases")
 
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
+        try:
+            await self._drain()
+        finally:
+            if self._renewer is not None:
+                self._renewer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._renewer
+                self._renewer = None
+
+    async def _renew_leases(self) -> None:
+        # A send can outlast a short lease (a slow platform, a big file): renewing keeps another
+        # replica from sending it twice, and lets the lease be short for when this process dies.
+        while True:
+            await asyncio.sleep(self.renew_every_s)
+            if self._in_flight:
+                try:
+                    await self.outbox.renew(sorted(self._in_flight), self.lease_s)
+                except Exception:
+                    log.exception("outbox lease renewal failed")
+
+    async def _drain(self) -> None:
         if self._task is None:
             return
         try:
@@ -89,9 +123,11 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many rows were taken (tests call this directly)."""
-        rows = await self.outbox.claim(LEASE_S, self.batch)
+        rows = await self.outbox.claim(self.lease_s, self.batch)
         if rows:
             await asyncio.gather(*(self._send(r) for r in rows))
+        if self.notices is not None:
+            await self.notices.flush()
         return len(rows)
 
     async def _pass(self, scan: bool) -> int:
@@ -104,7 +140,7 @@ class OutboxSender:
         addresses = sorted(a for a in wanted if a not in self._held)
         rows: list[OutboxRow] = []
         if addresses:
-            rows = await self.outbox.claim_recipients(LEASE_S, addresses, self.batch)
+            rows = await self.outbox.claim_recipients(self.lease_s, addresses, self.batch)
             taken = {r.address for r in rows}
             missed = [a for a in addresses if a not in taken]
             if len(rows) == self.batch:  # out of batch, not out of mail
@@ -114,9 +150,11 @@ class OutboxSender:
                 # process): remember when, and ask again then — not on every new reply.
                 self._held.update(await self.outbox.next_due(missed))
         if scan and len(rows) < self.batch:
-            rows += await self.outbox.claim(LEASE_S, self.batch - len(rows))
+            rows += await self.outbox.claim(self.lease_s, self.batch - len(rows))
         if rows:
             await asyncio.gather(*(self._send(r) for r in rows))
+        if self.notices is not None:
+            await self.notices.flush()
         return len(rows)
 
     async def _run(self) -> None:
@@ -145,19 +183,34 @@ class OutboxSender:
         self._held[address] = max(self._held.get(address, 0), until_ms)
 
     async def _send(self, row: OutboxRow) -> None:
-        with bound(row.request_id):
-            await self._send_row(row)
+        self._in_flight.add(row.id)
+        try:
+            with bound(row.request_id):
+                await self._send_row(row)
+        finally:
+            self._in_flight.discard(row.id)
 
     async def _send_row(self, row: OutboxRow) -> None:
-        channel = self.channels.get((row.address.platform, row.address.app))
+        key = (row.address.platform, row.address.app)
+        channel = self.channels.get(key)
         if channel is None:
-            await self.outbox.bury(row.id, "no such channel is configured")
-            log.error("outbox row for unknown channel", extra={"outbox_id": row.id})
+            await self._give_up(row, "no such channel is configured")
+            return
+        circuit = self.circuits.get(key)
+        wait_until = circuit.admit(self.clock.ms())
+        if wait_until is not None:  # the platform is down: wait for the probe, not an attempt
+            if self.retry.expired(row.created_at, self.clock.ms()):
+                await self._give_up(row, circuit.reason)
+                return
+            await self.outbox.retry_at(row.id, wait_until, CIRCUIT_HOLD, count=False)
+            self._hold(row.address, wait_until)
             return
         reply = row.reply
         if channel.rate_limit is not None:
             held, reply = await self._respect_window(channel, row)
             if held:
+                if circuit.probing:  # this was to be the probe; let the next one be
+                    circuit.probing = False
                 return
         # Whatever happens below, this recipient's next message may be due next (a retry
         # replaces the hint with a hold).
@@ -166,24 +219,82 @@ class OutboxSender:
             result = await channel.deliver(row.address.recipient, reply)
         except Exception as exc:
             log.exception("delivery raised", extra={"outbox_id": row.id})
-            result = RetryLater(backoff_s(row.attempts), f"{type(exc).__name__}: {exc}")
-        platform = row.address.platform
+            result = RetryLater(0, f"{type(exc).__name__}: {exc}")
         if isinstance(result, Delivered):
-            await self.outbox.mark_sent(row.id, result.messages)
-            self.metrics.sent.labels(platform, row.kind).inc()
-            log.debug("reply delivered", extra={"outbox_id": row.id, "platform": platform})
-        elif isinstance(result, RetryLater) and row.attempts < self.max_attempts:
-            self.metrics.send_failures.labels(platform, "retry").inc()
-            when = self.clock.ms() + int(result.after_s * 1000)
-            await self.outbox.retry_at(row.id, when, result.reason)
-            self._hold(row.address, when)
+            await self._delivered(row, result)
+        elif isinstance(result, RetryLater):
+            await self._failed(row, result)
         else:
-            reason = result.reason if isinstance(result, RetryLater | Undeliverable) else "?"
-            self.metrics.send_failures.labels(platform, "dead").inc()
-            log.error(
-                "message could not be delivered", extra={"outbox_id": row.id, "reason": reason}
+            await self._circuit_alive(key)  # the platform answered; the recipient is the problem
+            await self._give_up(row, result.reason)
+
+    async def _delivered(self, row: OutboxRow, result: Delivered) -> None:
+        await self.outbox.mark_sent(row.id, result.messages)
+        self.metrics.sent.labels(row.address.platform, row.kind).inc()
+        log.debug("reply delivered", extra={"outbox_id": row.id, "platform": row.address.platform})
+        if row.attempts > 1:
+            waited = (self.clock.ms() - row.created_at) / 1000
+            log.info(
+                "message delivered after retrying",
+                extra={"outbox_id": row.id, "attempts": row.attempts, "waited_s": round(waited)},
             )
-            await self.outbox.bury(row.id, reason)
+        await self._circuit_alive((row.address.platform, row.address.app))
+
+    async def _failed(self, row: OutboxRow, result: RetryLater) -> None:
+        platform, now = row.address.platform, self.clock.ms()
+        if result.platform_down:
+            circuit = self.circuits.get((platform, row.address.app))
+            if circuit.failed(now, result.reason):
+                self.metrics.circuit_open.labels(platform, row.address.app).set(1)
+                log.warning(
+                    "platform looks down; probing it one message at a time",
+                    extra={"platform": platform, "app": row.address.app, "reason": result.reason},
+                )
+        if self.retry.expired(row.created_at, now):
+            await self._give_up(row, result.reason)
+            return
+        self.metrics.send_failures.labels(platform, "retry").inc()
+        self.metrics.retries.labels(platform).inc()
+        if row.attempts <= 1:  # once per row: later attempts are the same story
+            log.warning(
+                "delivery failed; retrying until it goes through",
+                extra={"outbox_id": row.id, "reason": result.reason},
+            )
+        delay = self.retry.delay_s(row.attempts, result.after_s, self.rng)
+        when = now + int(delay * 1000)
+        await self.outbox.retry_at(row.id, when, result.reason)
+        self._hold(row.address, when)
+
+    async def _circuit_alive(self, key: tuple[str, str]) -> None:
+        circuit = self.circuits.get(key)
+        down_since = circuit.opened_at
+        if not circuit.succeeded():
+            return
+        self.metrics.circuit_open.labels(*key).set(0)
+        # Everyone who waited on this platform is due now, not at their own backoff's end.
+        released = await self.outbox.release_waiting(key[0], key[1], RATE_HOLD)
+        for address in [a for a in self._held if (a.platform, a.app) == key]:
+            del self._held[address]
+            self.outbox.hints.add([address])
+        self._wake.set()
+        log.warning(
+            "platform reachable again; sending what waited",
+            extra={
+                "platform": key[0],
+                "app": key[1],
+                "down_s": round((self.clock.ms() - down_since) / 1000),
+                "released": released,
+            },
+        )
+
+    async def _give_up(self, row: OutboxRow, reason: str) -> None:
+        platform = row.address.platform
+        self.metrics.send_failures.labels(platform, "dead").inc()
+        self.metrics.gave_up.labels(platform).inc()
+        log.error("message could not be delivered", extra={"outbox_id": row.id, "reason": reason})
+        await self.outbox.bury(row.id, reason)
+        if self.notices is not None:
+            self.notices.record(row.address, reason)
 
     async def _respect_window(self, channel: Channel, row: OutboxRow) -> tuple[bool, Reply]:
         limit = channel.rate_limit
@@ -197,7 +308,7 @@ class OutboxSender:
             else:
                 free_at = sent[len(sent) - limit.per_hour] + HOUR_MS + 1
             self.metrics.throttled.labels(row.address.platform).inc()
-            await self.outbox.retry_at(row.id, free_at, "held back by the rate limit", count=False)
+            await self.outbox.retry_at(row.id, free_at, RATE_HOLD, count=False)
             self._hold(row.address, free_at)
             self._overflowed.add(row.address)
             return True, row.reply

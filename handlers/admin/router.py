@@ -29,6 +29,7 @@ async def gather_figures(rt: Runtime, voice: VoiceNotes | None) -> StatusFigures
         started_at=rt.started_at,
         inbox_depth=await rt.inbox.backlog(),
         last_failure=await rt.outbox.last_failure(),
+        undeliverable=await rt.outbox.undeliverable(),
         asr_in_flight=asr.in_flight if asr is not None else 0,
         asr_loaded=asr.started if asr is not None else False,
         asr_workers=rt.config.asr.workers,

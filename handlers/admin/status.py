@@ -20,6 +20,13 @@ class StatusFigures:
     asr_in_flight: int
     asr_loaded: bool
     asr_workers: int
+    undeliverable: int = 0  # messages given up and not re-queued
+
+
+def undeliverable_text(count: int) -> str:
+    if count == 0:
+        return "无"
+    return f"{count} 条（排除原因后运行 salesbot outbox retry 重新发送）"
 
 
 def uptime_text(started_at: datetime | None, now: datetime) -> str:
@@ -59,6 +66,7 @@ def status_text(figures: StatusFigures, now: datetime, tz: ZoneInfo) -> str:
             f"- 已运行：{uptime_text(figures.started_at, now)}",
             f"- 待处理消息：{figures.inbox_depth} 条",
             f"- 最近一次发送失败：{failure_text(figures.last_failure, tz)}",
+            f"- 已放弃发送：{undeliverable_text(figures.undeliverable)}",
             f"- 语音识别：{asr}",
         ]
     )

@@ -59,6 +59,7 @@ async def test_admin_sees_version_uptime_queues_and_the_last_delivery_error(bot:
         "- 待处理消息：1 条",  # this /状态 itself, being handled
         "- 最近一次发送失败：12-03 09:00 发给 test:wu.fang 的消息重试中（已试 1 次）："
         "errcode 45009 api freq out of limit",
+        "- 已放弃发送：无",
         "- 语音识别：模型未加载（收到第一条语音时加载）",
     ]
 
@@ -74,12 +75,13 @@ def test_status_text_for_a_busy_bot_with_a_dead_message() -> None:
         "wecom", "ZhangWei", "x" * 200, attempts=8, given_up=True, created_ms=1_764_720_000_000
     )
     figures = StatusFigures(
-        "1.2.3", T0, 0, failure, asr_in_flight=3, asr_loaded=True, asr_workers=2
+        "1.2.3", T0, 0, failure, asr_in_flight=3, asr_loaded=True, asr_workers=2, undeliverable=4
     )
     text = status_text(figures, T0 + timedelta(days=1, minutes=3), SHANGHAI)
     assert text.splitlines()[1:] == [
         "- 已运行：1 天 0 小时 3 分钟",
         "- 待处理消息：0 条",
         f"- 最近一次发送失败：12-03 08:00 发给 wecom:ZhangWei 的消息已放弃：{'x' * 120}…",
+        "- 已放弃发送：4 条（排除原因后运行 salesbot outbox retry 重新发送）",
         "- 语音识别：3 条语音在识别或排队（2 个识别进程）",
     ]

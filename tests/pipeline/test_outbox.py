@@ -9,6 +9,7 @@ from bot.channels.base import Delivered, DeliveryResult, RateLimit, RetryLater, 
 from bot.clock import ManualClock
 from bot.events import Event
 from bot.metrics import Metrics
+from bot.pipeline.delivery import RetryPolicy
 from bot.pipeline.outbox import DEAD, MERGED, SENT, Address, Outbox, OutgoingMessage
 from bot.pipeline.sender import OutboxSender
 from bot.replies import CardMessage, Reply, Text
@@ -58,7 +59,7 @@ def make_sender(
         {("test", "test"): channel},
         clock,
         Metrics(),
-        max_attempts=3,
+        retry=RetryPolicy(give_up_s=10, cap_s=300),
         poll_seconds=0.05,
         drain_seconds=1,
     )
@@ -84,10 +85,12 @@ async def test_transient_failure_is_retried_with_backoff(db: Database) -> None:
     assert row.status == SENT and row.attempts == 3
 
 
-async def test_gives_up_after_max_attempts_and_on_permanent_errors(db: Database) -> None:
+async def test_gives_up_after_the_give_up_time_and_at_once_on_permanent_errors(
+    db: Database,
+) -> None:
     clock = ManualClock(T0)
     channel = ScriptedChannel(
-        script={"zhang.wei": [RetryLater(1, "busy")] * 3, "li.na": [Undeliverable("no such user")]}
+        script={"zhang.wei": [RetryLater(1, "busy")] * 9, "li.na": [Undeliverable("no such user")]}
     )
     outbox, sender = make_sender(db, channel, clock)
     await outbox.add(
@@ -96,12 +99,16 @@ async def test_gives_up_after_max_attempts_and_on_permanent_errors(db: Database)
             OutgoingMessage(Address("test", "test", "li.na"), Text("b"), "b"),
         ]
     )
-    for _ in range(4):
+    await sender.run_once()
+    rows = {r.dedupe_key: r for r in await OutboxMessage.all()}
+    assert rows["b"].status == DEAD and rows["b"].error == "no such user"  # at once
+    assert rows["a"].status != DEAD  # give_up_s=10: still trying
+    for _ in range(8):
+        clock.advance(5)
         await sender.run_once()
-        clock.advance(2)
     rows = {r.dedupe_key: r for r in await OutboxMessage.all()}
     assert rows["a"].status == DEAD and rows["a"].error == "busy"
-    assert rows["b"].status == DEAD and rows["b"].error == "no such user"
+    assert 3 <= rows["a"].attempts < 9  # backoff grew: fewer tries than the 8 wake-ups
 
 
 async def test_duplicate_dedupe_keys_queue_once(db: Database) -> None:

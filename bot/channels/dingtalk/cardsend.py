@@ -132,7 +132,7 @@ class CardSender:
                 raise
             if not reused:  # another replica took this outTrackId a moment ago
                 await row.delete()
-                return RetryLater(0.5, "outTrackId already in use")
+                return RetryLater(0.5, "outTrackId already in use", platform_down=False)
             # Our earlier attempt landed: bring that instance up to date.
             await self.api.update_card(
                 update_body(card, version=instance.version, out_track_id=row.handle)

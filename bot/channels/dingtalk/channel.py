@@ -260,7 +260,9 @@ class DingtalkChannel:
                 return await self._send_media(recipient, reply)
         except ApiError as exc:
             if exc.transient:
-                return RetryLater(FLOW_CONTROL_RETRY_S if exc.throttled else 5.0, str(exc))
+                if exc.throttled:
+                    return RetryLater(FLOW_CONTROL_RETRY_S, str(exc), platform_down=False)
+                return RetryLater(5.0, str(exc))
             return Undeliverable(str(exc))
         except (aiohttp.ClientError, TimeoutError) as exc:
             return RetryLater(5.0, f"DingTalk unreachable: {type(exc).__name__}")
@@ -291,7 +293,7 @@ class DingtalkChannel:
         if recipient in batch.invalid:
             return Undeliverable(f"DingTalk does not know staffId {recipient}")
         if recipient in batch.flow_controlled:
-            return RetryLater(FLOW_CONTROL_RETRY_S, "DingTalk flow control")
+            return RetryLater(FLOW_CONTROL_RETRY_S, "DingTalk flow control", platform_down=False)
         return Delivered(batch.keys[0] if batch.keys else "")
 
     async def _send_media(self, recipient: str, reply: Image | File) -> DeliveryResult:

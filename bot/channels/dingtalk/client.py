@@ -122,6 +122,12 @@ class OpenApi:
                 raise ApiError(
                     resp.status, str(data.get("code") or ""), str(data.get("message") or "")
                 )
+            errcode = data.get("errcode")
+            if errcode not in (None, 0, "0"):
+                # The legacy envelope: HTTP 200 yet a failure. -1 is "system busy" (retry);
+                # taking it for success would lose the message.
+                status = 503 if str(errcode) == "-1" else 400
+                raise ApiError(status, str(errcode), str(data.get("errmsg") or ""))
             return data
 
     async def call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
+from bot.channels import safejson
 from bot.channels.dingtalk.parse import PLATFORM, ParseError
 from bot.channels.dingtalk.sign import check_http_sign
 from bot.clock import Clock
@@ -38,11 +38,11 @@ def callback_route(
             log.warning("DingTalk callback refused: %s", problem)
             return web.json_response({"errcode": 403, "errmsg": "forbidden"}, status=403)
         try:
-            body = json.loads(await request.text())
+            body = safejson.loads(await request.text())
             if not isinstance(body, dict):
                 raise ParseError("body is not an object")
             await ingest(body, "")
-        except (json.JSONDecodeError, UnicodeDecodeError, ParseError) as exc:
+        except (ValueError, ParseError) as exc:  # JSONDecodeError, TooDeep, UnicodeDecodeError
             metrics.rejected.labels(PLATFORM, "malformed").inc()
             log.warning("DingTalk callback unreadable: %s", exc)
             return web.json_response({"errcode": 400, "errmsg": "bad request"}, status=400)

@@ -20,6 +20,8 @@ from urllib.parse import quote_plus
 
 import aiohttp
 
+from bot.channels import safejson
+
 log = logging.getLogger(__name__)
 
 # (topic, data, headers) → the value acknowledged as {"response": ...}; raising → error ack.
@@ -166,9 +168,9 @@ class StreamClient:
 
     async def _frame(self, ws: aiohttp.ClientWebSocketResponse, raw: str) -> bool:
         try:
-            frame = json.loads(raw)
+            frame = safejson.loads(raw)
             headers = dict(frame.get("headers") or {})
-        except (json.JSONDecodeError, AttributeError, TypeError):
+        except (ValueError, AttributeError, TypeError):
             log.warning("DingTalk Stream sent a frame that is not JSON; ignored")
             return True
         kind = str(frame.get("type") or "")
@@ -236,8 +238,8 @@ def _frame_data(raw: Any) -> dict[str, Any]:
     if isinstance(raw, dict):
         return raw
     try:
-        data = json.loads(raw) if isinstance(raw, str) and raw else {}
-    except json.JSONDecodeError as exc:
+        data = safejson.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError as exc:
         raise FrameRejected("frame data is not JSON") from exc
     if not isinstance(data, dict):
         raise FrameRejected("frame data is not an object")

@@ -113,7 +113,9 @@ class CardSync:
                     extra={"card_id": card_id, "recipient": recipient, "reason": result.reason},
                 )
         if retry:
-            return RetryLater(30, f"card update pending for {len(retry)} holder(s)")
+            return RetryLater(
+                30, f"card update pending for {len(retry)} holder(s)", platform_down=False
+            )
         return Delivered(card_id)
 
     async def _update_holder(

@@ -43,6 +43,7 @@ from bot.devtools.sim.dingtalk_payloads import (
     text_body,
 )
 from bot.devtools.sim.dingtalk_tenant import Tenant
+from bot.devtools.sim.outage import Outage
 
 LOCALHOST = "127.0.0.1"
 
@@ -68,6 +69,9 @@ class DingtalkSimulator:
         self.tenant = Tenant(self.clock)
         self.directory = Directory()  # the contacts the topapi directory endpoints serve
         self.gateway = Gateway(self.tenant, random.Random(seed))
+        self.outage = Outage(
+            spare=("/v1.0/gateway", "/connect")
+        )  # sim.outage.begin("http" | "busy") … sim.outage.end()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._p2p: dict[str, str] = {}  # staffId → the 1:1 conversationId with the robot
@@ -83,7 +87,8 @@ class DingtalkSimulator:
         return self.tenant.app_secret
 
     def web_app(self) -> web.Application:
-        app = web.Application()
+        # The gateway (Stream) stays up: an outage of the OpenAPI is what replies must survive.
+        app = web.Application(middlewares=[self.outage.middleware])
         app.add_routes(
             OpenApiRoutes(self.tenant).routes()
             + DirectoryRoutes(self.tenant, self.directory).routes()

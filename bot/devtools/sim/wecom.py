@@ -26,6 +26,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.config.channels import WecomApp
 from bot.devtools.sim.orgchart import OrgChart, wecom_userid
+from bot.devtools.sim.outage import Outage
 from bot.devtools.sim.wecom_api import WecomApi
 from bot.devtools.sim.wecom_callbacks import (
     CallbackResult,
@@ -62,6 +63,7 @@ class WecomSimulator:
         self.token = secrets.token_hex(16)
         self.encoding_aes_key = base64.b64encode(secrets.token_bytes(32)).decode()[:43]
         self.tenant = Tenant(self.clock, agent_id, response_code_ttl_s=response_code_ttl_s)
+        self.outage = Outage()  # sim.outage.begin("http" | "busy") … sim.outage.end()
         key = base64.b64decode(self.encoding_aes_key + "=")
         self.signer = Signer(self.token, key, self.corp_id, agent_id)
         self.poster = Poster(
@@ -77,6 +79,7 @@ class WecomSimulator:
     def web_app(self) -> web.Application:
         """The cgi-bin API as an aiohttp app (mount it with ``mount`` or serve it with ``start``)."""
         app = WecomApi(self.tenant, self.corp_id, self.secret).app()
+        app.middlewares.append(self.outage.middleware)
         app.on_cleanup.append(lambda _: self.poster.stop())
         return app
 

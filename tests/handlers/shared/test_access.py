@@ -181,6 +181,39 @@ async def test_the_matrix_through_the_bot(bot: Harness) -> None:
             assert isinstance(msg.reply, Text) and msg.reply.text == (
                 "这张卡片需要由张伟处理，你不能操作。"
             )
-    await bot.say("stranger", "/简报 华东机械")
-    (msg,) = await bot.next_sent()
-    assert isinstance(msg.reply, Text) and "你还不在本系统的人员名单中" in msg.reply.text
+        role = person(bot.runtime.policy, viewer).role
+        await bot.say(viewer, "/帮助")
+        (msg,) = await bot.next_sent()
+        assert "不能使用" not in _text(msg.reply), (viewer, msg.reply)
+
+        await bot.say(viewer, "/状态")
+        (msg,) = await bot.next_sent()
+        if role is Role.admin:
+            assert isinstance(msg.reply, Markdown) and "机器人状态" in msg.reply.text
+        else:
+            assert isinstance(msg.reply, Text) and "不能使用 /状态" in msg.reply.text, viewer
+
+        await bot.say(viewer, "/停滞")
+        (msg,) = await bot.next_sent()
+        refused = "不能使用 /停滞" in _text(msg.reply)
+        assert refused == (role in (Role.legal, Role.finance)), (viewer, msg.reply)
+    # Someone not in the organisation (a stranger, or another org's member whose platform id is
+    # not on the list) gets the same introduction for every command, note and tap, and nothing else.
+    for who in ("stranger", "other.org.user"):
+        for text in (
+            "/简报 华东机械",
+            "/帮助",
+            "/状态",
+            "/停滞",
+            "今天拜访了华东机械王经理，报价35万",
+        ):
+            await bot.say(who, text)
+            (msg,) = await bot.next_sent()
+            assert isinstance(msg.reply, Text) and "你还不在本系统的人员名单中" in msg.reply.text
+        await bot.tap(who, card_id, "丢弃")
+        (msg,) = await bot.next_sent()
+        assert isinstance(msg.reply, Text) and "你还不在本系统的人员名单中" in msg.reply.text
+
+
+def _text(reply: object) -> str:
+    return str(getattr(reply, "text", ""))
