@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.events import JobEvent
 from bot.jobs import JobRun, JobSpec
+from bot.metrics import Metrics
 from bot.pipeline.context import Context
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.router import Handler
@@ -59,6 +60,11 @@ class JobRunner:
             datetime.fromisoformat(event.as_of).astimezone(UTC),
             late=event.late,
         )
+        # How late the work starts after its slot (queueing, a restart): salesbot_scheduler_lag_seconds.
+        metrics = ctx.services.find(Metrics)
+        if metrics is not None:
+            lag = (self.clock.now() - run.slot).total_seconds()
+            metrics.scheduler_lag.labels(run.name).set(max(lag, 0.0))
         stored = await self.execute(ctx, handler, run)
         await note_run(self.db, run.name, run.slot, self.clock.now(), run.late)
         due_now = any(p.deliver_at <= run.now for p in stored)

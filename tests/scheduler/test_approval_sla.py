@@ -63,3 +63,11 @@ async def test_a_decided_request_is_not_chased(bot: Harness) -> None:
     await pending_quote(status="approved")
     await run_slot(bot, "approval_sla", sh(2026, 12, 4, 10))
     assert await pushes(bot.runtime.db) == []
+
+
+async def test_the_scheduler_lag_is_measured(bot: Harness) -> None:
+    from bot.metrics import Metrics
+
+    await run_slot(bot, "approval_sla", sh(2026, 12, 4, 10), as_of=sh(2026, 12, 4, 10, 2))
+    gauge = bot.runtime.services.get(Metrics).scheduler_lag.labels("approval_sla")
+    assert gauge._value.get() == 120  # started two minutes after its slot
