@@ -58,8 +58,12 @@ postgres:
 test: venv system-deps postgres
 	SALESBOT_REQUIRE_POSTGRES=1 SALESBOT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The demo's sample voice notes were chosen under CTranslate2's AVX kernels (AVX2's int8 rounding
+# mishears one of them), so the demo pins them on x86-64 to show what the samples say.
+DEMO_ISA := $(if $(filter x86_64,$(shell uname -m)),CT2_FORCE_CPU_ISA=AVX)
+
 demo: venv fonts
-	$(BIN)/salesbot demo --config $(CONFIG)
+	$(DEMO_ISA) $(BIN)/salesbot demo --config $(CONFIG)
 
 migrate: venv
 	$(BIN)/salesbot migrate --config $(CONFIG)
