@@ -74,9 +74,11 @@ async def decide(
         if status is not Status.pending or approval.current_step != seq:
             await audit(approval_id, person_id, "stale", now, platform=platform, seq=seq)
             return closed(Outcome.stale)
-        group = await ApprovalStep.filter(
-            approval_id=approval_id, seq=seq, kind="approve", status=StepStatus.pending.value
+        # This step and the next in one query: the transaction holds the lock meanwhile.
+        steps = await ApprovalStep.filter(
+            approval_id=approval_id, seq__in=(seq, seq + 1), kind="approve"
         ).order_by("id")
+        group = [s for s in steps if s.seq == seq and s.status == StepStatus.pending.value]
         approvers = [s.approver_id for s in group]
         principal = acting_for(person_id, approvers, delegations, today)
         if principal is None:
@@ -85,10 +87,7 @@ async def decide(
             )
             return closed(Outcome.refused)
 
-        later: list[str] = [
-            s.approver_id
-            for s in await ApprovalStep.filter(approval_id=approval_id, seq=seq + 1, kind="approve")
-        ]
+        later = [s.approver_id for s in steps if s.seq == seq + 1]
         last = not later
         new_status = next_status(status, action, last_step=last)
         advancing = new_status is Status.pending

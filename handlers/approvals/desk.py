@@ -61,11 +61,15 @@ class ApprovalDesk:
             kind=KIND, subject_type=SUBJECT, subject_id=str(approval_id)
         ).first()
 
-    async def draw(self, card_id: str, approval: Approval) -> tuple[Card, list[str], View]:
+    async def draw(
+        self, card_id: str, approval: Approval, delegations: Sequence[Delegation] | None = None
+    ) -> tuple[Card, list[str], View]:
         view = await self.view(approval)
         card = approval_card(card_id, view, self.name, self.service.tz)
         current = [s.approver_id for s in view.current()]
-        actors = possible_actors(current, await self.service.delegations(), self.service.today())
+        if delegations is None:
+            delegations = await self.service.delegations()
+        actors = possible_actors(current, delegations, self.service.today())
         return card, actors, view
 
     # ------------------------------------------------------------------ starting

@@ -168,14 +168,22 @@ async def on_tap(tap: Tap[ApprovalTap], ctx: Context, desk: ApprovalDesk) -> Tap
             return None
         ctx.reply(Text(reason_prompt()))
         return TapResult(audit={"op": "reject", "reason": "asked"})
+    # Loaded once for the decision and the redrawn card: the tap holds the write lock meanwhile.
+    delegations = await desk.service.delegations()
     decision = await desk.service.decide(
-        approval, seq=action.seq, person=person, approve=True, comment=None, platform=platform
+        approval,
+        seq=action.seq,
+        person=person,
+        approve=True,
+        comment=None,
+        platform=platform,
+        delegations=delegations,
     )
     if not decision.won:
         ctx.reply(Text(STALE))
         return None
     fresh = await Approval.get(id=approval.id)
-    card, actors, view = await desk.draw(tap.instance.id, fresh)
+    card, actors, view = await desk.draw(tap.instance.id, fresh, delegations)
     desk.announce(ctx, decision, view, tap.instance.id)
     ctx.reply(CardUpdate(tap.instance.id))
     final = fresh.status != Status.pending

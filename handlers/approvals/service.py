@@ -5,6 +5,7 @@ config and the working calendar injected. No platform code here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -195,8 +196,11 @@ class ApprovalService:
         approve: bool,
         comment: str | None,
         platform: str,
+        delegations: Sequence[Delegation] | None = None,
     ) -> deciding.Decision:
         template = self.config.approvals.get(approval.template)
+        if delegations is None:
+            delegations = await self.delegations()
         return await deciding.decide(
             self.db,
             approval.id,
@@ -207,7 +211,7 @@ class ApprovalService:
             platform=platform,
             now=self.clock.now(),
             today=self.today(),
-            delegations=await self.delegations(),
+            delegations=delegations,
             cal=self.cal,
             sla_hours=template.sla_hours if template else 8,
         )
