@@ -5,7 +5,8 @@
 2. a card tap → the shared tap step (load, refuse closed/stale, authorise, apply, save, audit);
 3. ordinary handlers, in feature order (a handler may decline with ``SKIP``);
 4. a text that reads as a request ("华东本月漏斗怎么样") → the feature claiming its topic, or a
-   clear "not available yet" — never a visit-note draft;
+   clear "not available yet" — never a visit-note draft; a voice note's transcript goes through
+   the same stage (``answer_heard``, called by the handler that transcribed it);
 5. explicit fallbacks (the follow-up feature: a text or voice note is a visit note);
 6. a helpful default reply.
 """
@@ -14,15 +15,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Protocol
 
 from bot.config.org import Person
-from bot.events import CardActionEvent, JobEvent, TextEvent
+from bot.events import CardActionEvent, Event, JobEvent, TextEvent
 from bot.pipeline.commands import CommandInvocation, CommandSpec, CommandTable
 from bot.pipeline.context import Context
 from bot.pipeline.router import SKIP, Handler, RequestHandler, Router
 from bot.pipeline.taps import TapRunner, TapSpec
-from bot.replies import Text
+from bot.replies import Reply, Text
 from cards.actions import ActionRegistry, split
 from nlp.intent import UNSURE, IntentGuess, Kind
 
@@ -170,6 +172,33 @@ class Dispatcher:
             ctx.reply(Text(CARD_GONE))
         else:
             ctx.reply(Text(NOT_UNDERSTOOD))
+
+    async def answer_heard(self, ctx: Context, text: str, *, echo: Reply | None = None) -> bool:
+        """A voice note's transcript read like the same words typed: True when a request was
+        answered (``echo`` — what was heard — then goes first), False when it is the caller's.
+
+        The transcript stands in as the event's text while the request handlers run, since they
+        read ``TextEvent.text``; the earlier stages are not replayed (a voice note is not a
+        command, and a spoken note never answers a card's question), and what no request claims
+        stays with the caller, which owns the audio.
+        """
+        if ctx.person is None or self.intents is None:
+            return False
+        spoken = ctx.event
+        base = {f.name: getattr(spoken, f.name) for f in fields(Event)}
+        ctx.event = TextEvent(**base, text=text)
+        mark = len(ctx.pending)
+        try:
+            ctx.intent = await self.intents.read(text, ctx.person)
+            answered = await self._request(ctx)
+        finally:
+            ctx.event = spoken
+        if answered and echo is not None:
+            answer = ctx.pending[mark:]
+            del ctx.pending[mark:]
+            ctx.reply(echo)
+            ctx.pending += answer
+        return answered
 
     @staticmethod
     async def _first(handlers: Sequence[Handler], ctx: Context) -> bool:

@@ -3,7 +3,8 @@
 A text first gets a chance to answer or correct an open card (an ordinary handler that declines
 with SKIP otherwise); requests are then claimed by the features that answer them; what is left
 reaches ``new_note``, the explicit fallback that reads a text as a visit note — or, when the
-intent is unclear, asks once.
+intent is unclear, asks once. A voice note's transcript is offered to the same request stage
+first; what no request claims is a visit note, without the question (see ``on_voice``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.config.org import Person
 from bot.events import TextEvent, VoiceEvent
 from bot.media import MediaFetcher
 from bot.pipeline.context import Context
+from bot.pipeline.dispatcher import Dispatcher
 from bot.pipeline.router import SKIP, Router, known_user
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardUpdate, Markdown, Text
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 router = Router("followup")
 
 LOG_VISIT = "followup.log"
+HEARD = "识别：{text}"
 CHAT_REPLY = (
     "你好！拜访完直接发语音或文字给我，我会整理成跟进记录，确认后一键保存。"
     "发送 /帮助 查看全部命令。"
@@ -207,11 +210,27 @@ async def on_voice(
     flow: FollowupFlow,
     fetcher: MediaFetcher,
     voice: VoiceNotes,
+    dispatcher: Dispatcher,
+    policy: AccessPolicy,
 ) -> None:
+    """A question asked by voice is answered like the typed one; anything else is a visit note.
+
+    Unlike a typed text, an unclear transcript is not asked about: recognition mishears names
+    and numbers now and then (花东机械), so genuine notes would be asked about, and the question
+    card would keep neither the audio nor the visit's next voice note (丢弃 costs one tap).
+    Only a confident request is diverted; within the merge window it still wins, as a typed
+    request wins over an open card's question.
+    """
     note = await transcribe_note(ctx, event, person, flow, fetcher, voice)
     if note is None:
         return
     text, audio = note
+    if await dispatcher.answer_heard(ctx, text, echo=Text(HEARD.format(text=text))):
+        return
+    refusal = policy.refuse(person, LOG_VISIT)
+    if refusal is not None:  # as for a typed note: legal, finance and admin keep no visits
+        ctx.reply(Text(refusal.text))
+        return
     drafts = await flow.open_drafts(person.id)
     window = flow.config.asr.merge_window_s
     if drafts and flow.mergeable(drafts[0][1], event.time, window):
