@@ -1,7 +1,7 @@
 """Mixed load through nginx: two bot replicas on PostgreSQL, then one replica on SQLite.
 
 WeCom-shaped encrypted callbacks (80 % text, 15 % voice, 5 % card taps) from the simulator's
-tenant, open loop at rising rates, into nginx (Debian's package) on 127.0.0.1, which balances
+tenant, spread over 50 senders (``--users``), open loop at rising rates, into nginx (Debian's package) on 127.0.0.1, which balances
 over the replicas. For each rate: callbacks acknowledged per second, p99 acknowledgement time,
 errors, and CPU and memory per replica. Printed: the highest rate held with p99 < 100 ms and zero
 errors, and the drain rate (inbox rows handled per second until the backlog is empty).
@@ -10,7 +10,7 @@ The replicas run the real app with a probe handler (one row written per message,
 benchmarks/ingress.py --handlers probe): the figure is the pipeline's, not the ASR's — a voice
 note's recognition takes seconds of CPU and is measured by benchmarks/voice_ack.py.
 
-    .venv/bin/python benchmarks/load.py [--rates 25,50,100,200] [--step 4]
+    .venv/bin/python benchmarks/load.py [--rates 25,50,100,200] [--step 4] [--users 50]
 """
 
 from __future__ import annotations
@@ -83,8 +83,12 @@ http {{
     return conf
 
 
-def callbacks(creds: dict[str, str], count: int, seed: int) -> list[tuple[str, bytes]]:
-    """Pre-signed callbacks (query, body) in the mix: 80 % text, 15 % voice, 5 % card taps."""
+def callbacks(
+    creds: dict[str, str], count: int, seed: int, users: int = 1
+) -> list[tuple[str, bytes]]:
+    """Pre-signed callbacks (query, body) in the mix: 80 % text, 15 % voice, 5 % card taps, from
+    ``users`` senders taking turns (one sender's messages are handled in order, one at a time,
+    so a single sender measures that order, many senders the pipeline's throughput)."""
     import base64
 
     from bot.devtools.sim.wecom_callbacks import Signer, message_xml
@@ -97,7 +101,7 @@ def callbacks(creds: dict[str, str], count: int, seed: int) -> list[tuple[str, b
     for i in range(count):
         common = {
             "ToUserName": creds["BENCH_CORP_ID"],
-            "FromUserName": REP,
+            "FromUserName": REP if users == 1 else f"{REP}{i % users}",
             "CreateTime": now,
             "AgentID": AGENT_ID,
         }
@@ -220,12 +224,16 @@ def scenario(
         )
         wait_port(front, nginx)
         # Warm-up (connections, caches, the first token fetch): not measured.
-        asyncio.run(drive(front, callbacks(creds, 100, 9 * 10**9 + replicas * 10**8), 50))
+        asyncio.run(
+            drive(front, callbacks(creds, 100, 9 * 10**9 + replicas * 10**8, args.users), 50)
+        )
         held = 0.0
         held_all = 0.0  # every rate up to this one held
         failed = False
         for k, rate in enumerate(args.rates):
-            reqs = callbacks(creds, int(rate * args.step), 10**9 * (k + 1) + replicas * 10**8)
+            reqs = callbacks(
+                creds, int(rate * args.step), 10**9 * (k + 1) + replicas * 10**8, args.users
+            )
             before = [cpu_s(p.pid) for p in procs]
             t = time.perf_counter()
             result = asyncio.run(drive(front, reqs, rate))
@@ -259,7 +267,7 @@ def scenario(
             time.sleep(0.1)
             counts = store.counts(url)
         done_before = counts.get("2", 0) + counts.get("3", 0)
-        burst = callbacks(creds, args.burst, 7 * 10**9 + replicas * 10**8)
+        burst = callbacks(creds, args.burst, 7 * 10**9 + replicas * 10**8, args.users)
         t = time.perf_counter()
         result = asyncio.run(drive(front, burst, args.burst_rate))
         counts = store.counts(url)
@@ -292,6 +300,9 @@ def main() -> int:
     parser.add_argument("--drain-limit", type=float, default=120.0)
     parser.add_argument("--burst", type=int, default=1500, help="callbacks in the drain burst")
     parser.add_argument("--burst-rate", type=float, default=1000.0)
+    parser.add_argument(
+        "--users", type=int, default=50, help="senders the traffic comes from (1 = one rep)"
+    )
     parser.add_argument("--stop-on-fail", action="store_true")
     parser.add_argument("--only", choices=("postgres", "sqlite"))
     args = parser.parse_args()
