@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+RECENT_NOTES = 20  # voice notes the "recent" real-time factor in /状态 averages over
 
 
 class Metrics:
@@ -104,6 +108,16 @@ class Metrics:
             "Age of the oldest outbox row not yet delivered (0 when none)",
             registry=r,
         )
+        self.outbox_retrying = Gauge(
+            "salesbot_outbox_retrying",
+            "Outbox rows waiting for another try after a failed delivery",
+            registry=r,
+        )
+        self.outbox_given_up = Gauge(
+            "salesbot_outbox_given_up",
+            "Messages given up and not re-queued (salesbot outbox retry sends them again)",
+            registry=r,
+        )
         self.asr_queue = Gauge(
             "salesbot_asr_queue",
             "Voice notes being transcribed or waiting for a worker",
@@ -121,18 +135,32 @@ class Metrics:
             "Approvals still pending after their SLA deadline",
             registry=r,
         )
-        # Set by the scheduler (reminders issue) after each run: how late a job started.
+        # Each job's last run as recorded in job_runs (scheduler/state.py), read on every scrape.
         self.scheduler_lag = Gauge(
             "salesbot_scheduler_lag_seconds",
-            "How late the scheduler started a job, by job id",
+            "How late the scheduler started a job's last run, by job id",
             ["job"],
             registry=r,
         )
+        # The ASR figures exist only in this process: the gauge and /状态 read these two.
+        self.asr_waiting = 0
+        self._recent_rtf: deque[float] = deque(maxlen=RECENT_NOTES)
 
     def asr_started(self) -> None:
-        self.asr_queue.inc()
+        self.asr_waiting += 1
+        self.asr_queue.set(self.asr_waiting)
 
     def asr_finished(self, engine: str, audio_s: float, took_s: float) -> None:
-        self.asr_queue.dec()
+        self.asr_waiting -= 1
+        self.asr_queue.set(self.asr_waiting)
         if audio_s > 0 and took_s > 0:
             self.asr_rtf.labels(engine).observe(took_s / audio_s)
+            # DingTalk's own transcript costs no recognition time: it would hide a slow engine.
+            if engine != "platform":
+                self._recent_rtf.append(took_s / audio_s)
+
+    def asr_recent_rtf(self) -> tuple[float, int] | None:
+        """The mean real-time factor of the last notes our engines transcribed, and how many."""
+        if not self._recent_rtf:
+            return None
+        return sum(self._recent_rtf) / len(self._recent_rtf), len(self._recent_rtf)

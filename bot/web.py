@@ -32,7 +32,6 @@ def ops_routes(rt: Runtime) -> list[web.RouteDef]:
 
     async def metrics(request: web.Request) -> web.Response:
         if rt.ready:
-            rt.metrics.backlog.set(await rt.inbox.backlog())
             await refresh(rt.metrics, rt.db, rt.clock.ms())
         body = generate_latest(rt.metrics.registry)
         resp = web.Response(body=body)

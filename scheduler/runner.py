@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.events import JobEvent
 from bot.jobs import JobRun, JobSpec
-from bot.metrics import Metrics
 from bot.pipeline.context import Context
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.router import Handler
@@ -60,13 +59,11 @@ class JobRunner:
             datetime.fromisoformat(event.as_of).astimezone(UTC),
             late=event.late,
         )
-        # How late the work starts after its slot (queueing, a restart): salesbot_scheduler_lag_seconds.
-        metrics = ctx.services.find(Metrics)
-        if metrics is not None:
-            lag = (self.clock.now() - run.slot).total_seconds()
-            metrics.scheduler_lag.labels(run.name).set(max(lag, 0.0))
+        # The start, not the end, is recorded: start minus slot is how late the work began
+        # (queueing, a restart): salesbot_scheduler_lag_seconds and /状态 read it (bot/opstatus.py).
+        started = self.clock.now()
         stored = await self.execute(ctx, handler, run)
-        await note_run(self.db, run.name, run.slot, self.clock.now(), run.late)
+        await note_run(self.db, run.name, run.slot, started, run.late)
         due_now = any(p.deliver_at <= run.now for p in stored)
         if due_now and self.inbox is not None and DELIVER in self.specs and run.name != DELIVER:
             await self.inbox.put(

@@ -31,6 +31,7 @@ async def note_slot(db: Database, name: str, slot: datetime) -> None:
 
 
 async def note_run(db: Database, name: str, slot: datetime, at: datetime, late: bool) -> None:
+    """``at``: when the run started (``at - slot`` is the scheduler's lag)."""
     await db.execute(
         "INSERT INTO job_runs (name, last_slot, last_run_slot, last_run_at, last_late) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "

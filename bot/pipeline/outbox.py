@@ -24,6 +24,10 @@ from bot.requestid import REQUEST_ID
 from storage.db import Database, Step, Tx
 
 PENDING, SENDING, SENT, DEAD, MERGED = CLAIM_PENDING, TAKEN, 2, 3, 4
+# What a row waits with instead of a platform error: a rate window held it back (a hold, not a
+# failure), or its platform is down and it waits for the probe (the probe's row has the error).
+RATE_HOLD = "held back by the rate limit"
+CIRCUIT_HOLD = "platform down, waiting for a probe"
 _COLUMNS = (
     "dedupe_key",
     "platform",
@@ -91,16 +95,6 @@ class OutboxRow:
     @property
     def reply(self) -> Reply:
         return reply_from_json(self.kind, self.payload)
-
-
-@dataclass(frozen=True)
-class DeliveryFailure:
-    platform: str
-    recipient: str
-    error: str
-    attempts: int
-    given_up: bool
-    created_ms: int
 
 
 class Outbox:
@@ -326,31 +320,6 @@ class Outbox:
             *args,
         )
         return result.count
-
-    async def undeliverable(self) -> int:
-        """How many messages were given up (and not re-queued)."""
-        rows = await self.db.pipeline.read(
-            f"SELECT COUNT(*) AS n FROM outbox WHERE status = {DEAD}"
-        )
-        return int(rows[0]["n"])
-
-    async def last_failure(self) -> DeliveryFailure | None:
-        """The newest message whose delivery failed (still retrying or given up), if any."""
-        rows = await self.db.pipeline.read(
-            "SELECT platform, recipient, error, attempts, status, created_at FROM outbox "
-            f"WHERE error IS NOT NULL AND status IN ({PENDING}, {DEAD}) ORDER BY id DESC LIMIT 1"
-        )
-        if not rows:
-            return None
-        r = rows[0]
-        return DeliveryFailure(
-            r["platform"],
-            r["recipient"],
-            str(r["error"]),
-            int(r["attempts"]),
-            int(r["status"]) == DEAD,
-            int(r["created_at"]),
-        )
 
     async def sent_since(self, address: Address, since_ms: int) -> list[int]:
         """Send times to one recipient since ``since_ms``, oldest first (for rate windows): one

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.pipeline.delivery import Circuits, RetryPolicy
 from bot.pipeline.giveup import GiveUpNotices
-from bot.pipeline.outbox import Address, Outbox, OutboxRow
+from bot.pipeline.outbox import CIRCUIT_HOLD, RATE_HOLD, Address, Outbox, OutboxRow
 from bot.replies import MERGEABLE, Reply, Text, reply_text, reply_to_json
 from bot.requestid import bound
 
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 MINUTE_MS, HOUR_MS = 60_000, 3_600_000
 MERGE_SEPARATOR = "\n\n"
 MERGE_LOOKAHEAD = 256  # queued rows read when merging; far more than 2048 bytes of text holds
-RATE_HOLD = "held back by the rate limit"
-CIRCUIT_HOLD = "platform down, waiting for a probe"
 
 
 class OutboxSender:

@@ -1,15 +1,15 @@
-"""/状态 for admins: is the bot itself well? Version, uptime, queues, the last delivery error."""
+"""/状态 for admins: is the bot itself well? The figures /metrics exposes, worded for a phone."""
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from zoneinfo import ZoneInfo
 
 from bot.app import Runtime
+from bot.opstatus import read_status
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.replies import Markdown
-from handlers.admin.status import StatusFigures, status_text
+from handlers.admin.status import AsrFigures, StatusFigures, status_text
 from handlers.followup.voice import VoiceNotes
 
 router = Router("admin")
@@ -23,16 +23,23 @@ def package_version() -> str:
 
 
 async def gather_figures(rt: Runtime, voice: VoiceNotes | None) -> StatusFigures:
-    asr = voice.asr if voice is not None else None
+    asr = None
+    if voice is not None:
+        asr = AsrFigures(
+            loaded=voice.asr.started,
+            workers=rt.config.asr.workers,
+            waiting=rt.metrics.asr_waiting,
+            recent_rtf=rt.metrics.asr_recent_rtf(),
+        )
+    specs = rt.scheduler.specs if rt.scheduler is not None else ()
     return StatusFigures(
         version=package_version(),
         started_at=rt.started_at,
-        inbox_depth=await rt.inbox.backlog(),
-        last_failure=await rt.outbox.last_failure(),
-        undeliverable=await rt.outbox.undeliverable(),
-        asr_in_flight=asr.in_flight if asr is not None else 0,
-        asr_loaded=asr.started if asr is not None else False,
-        asr_workers=rt.config.asr.workers,
+        now=rt.clock.now(),
+        ops=await read_status(rt.db, rt.clock.ms()),
+        asr=asr,
+        clock_on=rt.config.schedules.enabled,
+        job_labels={spec.name: spec.label for spec in specs},
     )
 
 
@@ -44,5 +51,4 @@ STATUS = "admin.status"
 )
 async def show_status(ctx: Context, rt: Runtime) -> None:
     figures = await gather_figures(rt, ctx.services.find(VoiceNotes))
-    text = status_text(figures, rt.clock.now(), ZoneInfo(rt.config.timezone))
-    ctx.reply(Markdown("机器人状态", "**机器人状态**\n" + text))
+    ctx.reply(Markdown("机器人状态", "**机器人状态**\n" + status_text(figures)))

@@ -44,7 +44,8 @@ def worker_threads(settings: AsrSettings) -> int:
 
 
 class AsrObserver(Protocol):
-    """Told when a transcription starts and ends (the app's metrics: queue, real-time factor)."""
+    """Told when a transcription starts and ends (the app's metrics: queue, real-time factor;
+    /状态 reads them there)."""
 
     def asr_started(self) -> None: ...
 
@@ -65,7 +66,6 @@ class AsrService:
         self._executor: Executor | None = None
         self._session: aiohttp.ClientSession | None = None
         self._remote: RemoteTranscriber | None = None
-        self._in_flight = 0  # voice notes accepted and not finished: the ASR queue an admin sees
         self._spec = worker.WorkerSpec(
             settings=settings,
             engine=settings.local_engine(),
@@ -76,11 +76,6 @@ class AsrService:
     @property
     def settings(self) -> AsrSettings:
         return self._settings
-
-    @property
-    def in_flight(self) -> int:
-        """Voice notes being transcribed or waiting for a worker."""
-        return self._in_flight
 
     @property
     def started(self) -> bool:
@@ -202,20 +197,16 @@ class AsrService:
         started = time.perf_counter()
         words = tuple(hotwords or ())
         given = self._converter.to_simplified((platform_text or "").strip())
-        self._in_flight += 1
-        try:
-            if given and self._settings.platform_trust_alone:
-                result = await self._platform_only(data, given)
-            elif given:
-                result = await self._ours_beside_platform(data, words, given)
-            else:
-                result = await self._ours(data, words)
-                if self._settings.engine == "platform":
-                    result = replace(
-                        result, fallback_reason="platform: no transcript from the platform"
-                    )
-        finally:
-            self._in_flight -= 1
+        if given and self._settings.platform_trust_alone:
+            result = await self._platform_only(data, given)
+        elif given:
+            result = await self._ours_beside_platform(data, words, given)
+        else:
+            result = await self._ours(data, words)
+            if self._settings.engine == "platform":
+                result = replace(
+                    result, fallback_reason="platform: no transcript from the platform"
+                )
         return replace(result, elapsed_s=time.perf_counter() - started)
 
     # --- engines -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ class JobRunState(Model):
     name = fields.CharField(max_length=60, primary_key=True)
     last_slot = fields.BigIntField(default=0)  # the latest slot put in the inbox
     last_run_slot = fields.BigIntField(null=True)  # the slot of the last run that finished
-    last_run_at = fields.BigIntField(null=True)  # when it finished (the clock's ms)
+    last_run_at = fields.BigIntField(null=True)  # when that run started (the clock's ms)
     last_late = fields.BooleanField(default=False)
 
     class Meta:

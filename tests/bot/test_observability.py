@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.logs import JsonFormatter
 from bot.requestid import RequestIdFilter
+from scheduler.state import note_run
 from storage.models import Approval, InboxMessage, OutboxMessage
 from tests.bot.test_app import reply_to
 from tests.support.harness import Harness
@@ -22,6 +23,8 @@ LISTED = (
     "salesbot_outbox_depth",
     "salesbot_outbox_oldest_age_seconds",
     "salesbot_outbox_failures_total",
+    "salesbot_outbox_retrying",
+    "salesbot_outbox_given_up",
     "salesbot_asr_queue",
     "salesbot_asr_realtime_factor",
     "salesbot_approvals_past_sla",
@@ -64,7 +67,9 @@ async def test_the_listed_metrics_are_exported_with_values(bot: Harness) -> None
     await Approval.create(
         template="t", requester_id="zhang.wei", title="b", sla_due_at=now + timedelta(hours=1)
     )
-    bot.runtime.metrics.scheduler_lag.labels("stall_scan").set(2.5)
+    # The stall scan's 09:00 slot started 2.5 s late (job_runs, where the runner records it).
+    slot = now.replace(hour=1, minute=0, second=0, microsecond=0)
+    await note_run(bot.runtime.db, "stall", slot, slot + timedelta(seconds=2.5), False)
     bot.runtime.metrics.asr_started()
     bot.runtime.metrics.asr_finished("bundled", 10.0, 3.0)
     resp = await bot.client.get("/metrics")
@@ -73,7 +78,7 @@ async def test_the_listed_metrics_are_exported_with_values(bot: Harness) -> None
         assert name in body, name
     assert "salesbot_approvals_past_sla 1.0" in body
     assert "salesbot_inbox_depth 0.0" in body
-    assert 'salesbot_scheduler_lag_seconds{job="stall_scan"} 2.5' in body
+    assert 'salesbot_scheduler_lag_seconds{job="stall"} 2.5' in body
     assert 'salesbot_asr_realtime_factor_bucket{engine="bundled",le="0.3"} 1.0' in body
     assert "salesbot_asr_queue 0.0" in body
 
