@@ -19,14 +19,18 @@ if TYPE_CHECKING:
 
 def services(rt: Runtime) -> list[object | tuple[object, type]]:
     from handlers.approvals.desk import ApprovalDesk
+    from handlers.approvals.guided import GuidedDrafts
     from handlers.approvals.offer import ApprovalOffer
     from handlers.approvals.service import ApprovalService
+    from handlers.shared.catalog import CatalogService
     from handlers.shared.hooks import AfterVisitSaved
     from handlers.shared.workcal import WorkCalendar
 
     service = ApprovalService(rt.config, rt.db, rt.clock, rt.services.get(WorkCalendar))
+    desk = ApprovalDesk(service, rt.cards, rt.directory)
+    guide = GuidedDrafts(desk, rt.services.get(CatalogService), rt.policy)
     offer = ApprovalOffer(rt.config, rt.cards, rt.policy, SUBMIT)
-    return [service, ApprovalDesk(service, rt.cards, rt.directory), (offer, AfterVisitSaved)]
+    return [service, desk, guide, (offer, AfterVisitSaved)]
 
 
 FEATURE = Feature(

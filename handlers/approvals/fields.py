@@ -28,13 +28,16 @@ _EXAMPLES = {
 class Checked:
     form: dict[str, Any] = field(default_factory=dict)  # typed values, JSON-ready
     problems: list[str] = field(default_factory=list)  # one Chinese line per problem
+    missing: list[str] = field(default_factory=list)  # keys of required fields with no value
+    invalid: dict[str, str] = field(default_factory=dict)  # key → problem, for values given
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _how(f: TemplateField) -> str:
+def how(f: TemplateField) -> str:
+    """What to send for ``f``: its hint, its choices, or an example of its type."""
     if f.hint:
         return f.hint
     if f.type is FieldType.choice:
@@ -66,9 +69,9 @@ def _bounds(value: float, f: TemplateField) -> str | None:
     return None
 
 
-def _read(f: TemplateField, raw: Any, today: date) -> tuple[Any, str | None]:
+def read_value(f: TemplateField, raw: Any, today: date) -> tuple[Any, str | None]:
     """(typed value, problem); raw may already be typed (a pre-filled number or a bool)."""
-    bad = f"「{f.label}」看不懂：“{raw}”。请发送{_how(f)}"
+    bad = f"「{f.label}」看不懂：“{raw}”。请发送{how(f)}"
     if f.type in (FieldType.amount, FieldType.percent):
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             value: float | None = float(raw)
@@ -111,11 +114,13 @@ def check(
         value = raw.get(f.key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if f.required:
-                out.problems.append(f"缺少「{f.label}」：请发送{_how(f)}")
+                out.problems.append(f"缺少「{f.label}」：请发送{how(f)}")
+                out.missing.append(f.key)
             continue
-        typed, problem = _read(f, value, today)
+        typed, problem = read_value(f, value, today)
         if problem:
             out.problems.append(problem)
+            out.invalid[f.key] = problem
         if typed is not None:
             out.form[f.key] = typed
     for name in template.attachments:

@@ -8,12 +8,14 @@ text fields in order (the client first).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.config.approvals import ApprovalTemplate, FieldType, TemplateField
 from handlers.approvals.values import read_amount, read_percent
 
 _SEPARATORS = "：:=＝ "
+CLIENT = "client"  # the field every template names its client by: looked up, never typed in
 
 
 @dataclass
@@ -44,9 +46,12 @@ def _first_free(
     return next((f for f in fields if f.type in kinds and f.key not in raw), None)
 
 
-def parse_args(template: ApprovalTemplate, text: str) -> Parsed:
+def parse_args(template: ApprovalTemplate, text: str, filled: Collection[str] = ()) -> Parsed:
+    """``filled``: fields an open draft already has — unnamed text goes to the others first, so
+    ``/技术支持 现场调试`` after the client was given is the 支持内容, not a new client."""
     out = Parsed()
     fields = tuple(f for f in template.fields if f.type is not FieldType.file)
+    unfilled = tuple(f for f in fields if f.key not in filled)
     words = [w for w in re.split(r"[\s,，;；]+", text.strip()) if w]
     for word in words:
         labelled = _labelled(word, fields)
@@ -61,7 +66,9 @@ def parse_args(template: ApprovalTemplate, text: str) -> Parsed:
         elif read_amount(word) is not None and re.search(r"\d|万|元", word):
             target = _first_free(fields, out.raw, {FieldType.amount})
         if target is None:
-            target = _first_free(fields, out.raw, {FieldType.text})
+            target = _first_free(unfilled, out.raw, {FieldType.text}) or _first_free(
+                fields, out.raw, {FieldType.text}
+            )
         if target is None:
             out.unused.append(word)
         else:
@@ -77,3 +84,28 @@ def template_for_command(
         if name in (t.command, t.name, tid):
             return tid, t
     return None
+
+
+def parse_answer(template: ApprovalTemplate, asked: TemplateField, text: str) -> dict[str, str]:
+    """A reply to the guided card's question about ``asked``: its value, the field's label may
+    lead (折扣5%); several words may each name their own field (30万 折扣5%), the one unnamed
+    word answering ``asked``. A reply that does not split that way is the answer as a whole."""
+    whole = {asked.key: _unlabelled(asked, text.strip())}
+    if asked.type is FieldType.text:
+        return whole
+    others = tuple(f for f in template.fields if f.type is not FieldType.file and f.key != CLIENT)
+    out: dict[str, str] = {}
+    for word in (w for w in re.split(r"[\s,，;；]+", text.strip()) if w):
+        labelled = _labelled(word, others)
+        if labelled is not None and labelled[1] and labelled[0].key not in out:
+            out[labelled[0].key] = labelled[1]
+        elif asked.key not in out:
+            out[asked.key] = word
+        else:
+            return whole
+    return out or whole
+
+
+def _unlabelled(f: TemplateField, text: str) -> str:
+    labelled = _labelled(text, (f,))
+    return labelled[1] if labelled is not None and labelled[1] else text

@@ -14,9 +14,11 @@ from bot.pipeline.context import Context
 from bot.pipeline.router import SKIP, Router, known_user
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardMessage, CardUpdate, Markdown, Text
-from handlers.approvals import store
+from handlers.approvals import guided, store
 from handlers.approvals.card import ApprovalTap, Op, reason_from, reason_prompt
+from handlers.approvals.clients import ambiguous_text, client_values
 from handlers.approvals.desk import STALE, ApprovalDesk
+from handlers.approvals.guided import GuidedDrafts
 from handlers.approvals.offer import OfferTap, amount_templates, answered
 from handlers.approvals.parse import parse_args, template_for_command
 from handlers.approvals.queries import requests_of, waiting_for
@@ -25,7 +27,7 @@ from handlers.approvals.values import read_date
 from handlers.approvals.view import load, summary_line
 from handlers.shared.access import CLIENT_NOT_VISIBLE, AccessPolicy
 from handlers.shared.catalog import CatalogService
-from handlers.shared.crm import find_client, open_deal
+from handlers.shared.crm import find_client
 from nlp.intent import Topic
 from storage.media import MediaStore
 from storage.models import Approval
@@ -46,7 +48,7 @@ async def start_request(
     person: Person,
     name: str,
     args: str,
-    desk: ApprovalDesk,
+    guide: GuidedDrafts,
     catalogs: CatalogService,
     policy: AccessPolicy,
 ) -> None:
@@ -56,29 +58,24 @@ async def start_request(
         ctx.reply(Text(f"没有名为“{name}”的审批模板。可用的有：{names}"))
         return
     template_id, template = found
-    parsed = parse_args(template, args)
+    draft = await store.open_draft(person.id)  # sent again: fills the draft's missing fields
+    filled = [k for k, v in draft.form.items() if v not in (None, "")] if draft else []
+    parsed = parse_args(template, args, filled if draft and draft.template == template_id else ())
     raw: dict[str, object] = dict(parsed.raw)
     client_id = deal_id = None
     query = parsed.raw.get("client")
     if query:
         lookup = await find_client(query, person, catalogs=catalogs, policy=policy)
         if lookup.ambiguous:
-            options = "、".join(lookup.candidates)
-            ctx.reply(
-                Text(f"找到多个客户：{options}。请写完整一些，例如 /{name} {lookup.candidates[0]}")
-            )
+            ctx.reply(Text(ambiguous_text(lookup.candidates, name)))
             return
         if lookup.client is None:
             ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
             return
-        raw["client"], client_id = lookup.client.name, lookup.client.id
-        deal = await open_deal(lookup.client.id, person.id)
-        if deal is not None:
-            deal_id = deal.id
-            amount_key = next((f.key for f in template.fields if f.type.value == "amount"), None)
-            if amount_key and amount_key not in raw and deal.amount is not None:
-                raw[amount_key] = float(deal.amount)  # pre-filled from the open deal
-    started = await desk.service.start(
+        values = await client_values(template, lookup.client, person, raw)
+        raw |= values.raw
+        client_id, deal_id = values.client_id, values.deal_id
+    started = await guide.service.start(
         person,
         template_id,
         raw,
@@ -86,7 +83,7 @@ async def start_request(
         client_id=client_id,
         deal_id=deal_id,
     )
-    await desk.started(ctx, person, started)
+    await guide.started(ctx, person, started)
 
 
 def _starter(command_name: str, example: str) -> None:
@@ -101,11 +98,11 @@ def _starter(command_name: str, example: str) -> None:
         ctx: Context,
         person: Person,
         command: CommandInvocation,
-        desk: ApprovalDesk,
+        guide: GuidedDrafts,
         catalogs: CatalogService,
         policy: AccessPolicy,
     ) -> None:
-        await start_request(ctx, person, command_name, command.args, desk, catalogs, policy)
+        await start_request(ctx, person, command_name, command.args, guide, catalogs, policy)
 
     start.__qualname__ = f"start_{command_name}"
 
@@ -128,23 +125,23 @@ async def start_any(
     ctx: Context,
     person: Person,
     command: CommandInvocation,
-    desk: ApprovalDesk,
+    guide: GuidedDrafts,
     catalogs: CatalogService,
     policy: AccessPolicy,
 ) -> None:
     name, _, rest = command.args.strip().partition(" ")
-    await start_request(ctx, person, name, rest, desk, catalogs, policy)
+    await start_request(ctx, person, name, rest, guide, catalogs, policy)
 
 
 @router.tap(OfferTap, "approvals.offer")
-async def on_offer(tap: Tap[OfferTap], ctx: Context, desk: ApprovalDesk) -> TapResult:
+async def on_offer(tap: Tap[OfferTap], ctx: Context, guide: GuidedDrafts) -> TapResult:
     """申请报价审批 on the card after a saved visit: the request starts pre-filled."""
     data = tap.data
     found = next((t for t in amount_templates(ctx.config) if t[0] == tap.action.template), None)
     if found is None:
         return TapResult(answered(tap.card, "暂不需要"), status=CardStatus.closed, actors=[])
     template_id, name, amount_key = found
-    started = await desk.service.start(
+    started = await guide.service.start(
         tap.person,
         template_id,
         {"client": data["client"], amount_key: data["amount"]},
@@ -152,7 +149,7 @@ async def on_offer(tap: Tap[OfferTap], ctx: Context, desk: ApprovalDesk) -> TapR
         client_id=data["client_id"],
         deal_id=data["deal_id"],
     )
-    await desk.started(ctx, tap.person, started)
+    await guide.started(ctx, tap.person, started)
     label = f"已发起{name}" if started.submitted else f"{name}待补充"
     return TapResult(answered(tap.card, label), status=CardStatus.closed, actors=[])
 
@@ -223,6 +220,9 @@ async def reason_reply(
     return None
 
 
+guided.register(router)  # the guided card's taps and text answers, after the reason above
+
+
 _FOR_ME = re.compile(r"待我|等我|要我|我要批|我该批|待审批|待批|需要我")
 
 
@@ -243,7 +243,7 @@ async def approvals_request(
 async def attachment(
     ctx: Context,
     person: Person,
-    desk: ApprovalDesk,
+    guide: GuidedDrafts,
     fetcher: MediaFetcher,
     media: MediaStore,
 ) -> object:
@@ -259,14 +259,14 @@ async def attachment(
         filename, content_type = "", "image/jpeg"
     stored = await media.save(data, content_type)
     filename = filename or f"图片{stored.id}.jpg"
-    got = await desk.service.attach_file(
+    got = await guide.service.attach_file(
         person, filename=filename, media_id=stored.id, platform=event.platform
     )
     if got is None:
         return SKIP
     name, started = got
     ctx.reply(Text(f"已添加附件「{name}」。"))
-    await desk.started(ctx, person, started)
+    await guide.started(ctx, person, started, resend=False)
     return None
 
 
@@ -324,7 +324,11 @@ async def show_mine(ctx: Context, person: Person, desk: ApprovalDesk) -> None:
     group=GROUP,
 )
 async def withdraw(
-    ctx: Context, person: Person, command: CommandInvocation, desk: ApprovalDesk
+    ctx: Context,
+    person: Person,
+    command: CommandInvocation,
+    desk: ApprovalDesk,
+    guide: GuidedDrafts,
 ) -> None:
     number = re.sub(r"[#＃\s]", "", command.args)
     if number.isdigit():
@@ -344,6 +348,7 @@ async def withdraw(
         ctx.reply(Text(f"#{approval.id} 已经有了结果，不能撤回。"))
         return
     await desk.refresh(ctx, approval.id)
+    await guide.closed(ctx, approval.id, "已撤回")
     ctx.reply(Text(f"已撤回 #{approval.id}。"))
 
 

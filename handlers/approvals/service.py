@@ -25,6 +25,7 @@ from handlers.approvals.fields import (
 )
 from handlers.approvals.routing import MissingApprover, RoutePlan, route
 from handlers.approvals.sla import WorkingHours
+from handlers.approvals.states import Status
 from storage.db import Database
 from storage.models import Approval
 
@@ -101,17 +102,52 @@ class ApprovalService:
     ) -> Started:
         """Check, route and submit; or keep a draft (with what it still needs); or refuse when
         nobody can decide. Values sent again for an open draft of the same template fill it."""
-        template = self.template(template_id)
         draft = await store.open_draft(requester.id)
         if draft is not None and draft.template == template_id:
-            raw = {**draft.form, **raw}
-            client_id = client_id or draft.client_id
-            deal_id = deal_id or draft.deal_id
-        else:
-            draft = None
-        attached = await store.attachment_names(draft.id) if draft else []
+            return await self._merge(requester, draft, raw, platform, client_id, deal_id)
+        template = self.template(template_id)
         return await self._advance(
-            requester, template_id, template, raw, attached, draft, platform, client_id, deal_id
+            requester, template_id, template, raw, [], None, platform, client_id, deal_id
+        )
+
+    async def fill(
+        self,
+        requester: Person,
+        draft_id: int,
+        raw: dict[str, Any],
+        *,
+        platform: str,
+        client_id: int | None = None,
+        deal_id: int | None = None,
+    ) -> Started | None:
+        """Values for one particular draft (answers on its guided card), checked and submitted
+        like ``start``'s; None when it is not the requester's draft any more."""
+        draft = await Approval.get_or_none(
+            id=draft_id, requester_id=requester.id, status=Status.draft.value
+        )
+        if draft is None or draft.template not in self.config.approvals:
+            return None
+        return await self._merge(requester, draft, raw, platform, client_id, deal_id)
+
+    async def _merge(
+        self,
+        requester: Person,
+        draft: Approval,
+        raw: dict[str, Any],
+        platform: str,
+        client_id: int | None,
+        deal_id: int | None,
+    ) -> Started:
+        return await self._advance(
+            requester,
+            draft.template,
+            self.template(draft.template),
+            {**draft.form, **raw},
+            await store.attachment_names(draft.id),
+            draft,
+            platform,
+            client_id or draft.client_id,
+            deal_id or draft.deal_id,
         )
 
     async def _advance(

@@ -48,7 +48,7 @@ async def load(approval: Approval, template: ApprovalTemplate) -> View:
     )
 
 
-def _value(template: ApprovalTemplate, key: str, value: object) -> str:
+def value_text(template: ApprovalTemplate, key: str, value: object) -> str:
     f = template.field(key)
     if f is None:
         return str(value)
@@ -64,7 +64,7 @@ def _value(template: ApprovalTemplate, key: str, value: object) -> str:
 def field_rows(view: View) -> list[tuple[str, str]]:
     form = view.approval.form
     return [
-        (f.label, _value(view.template, f.key, form[f.key]))
+        (f.label, value_text(view.template, f.key, form[f.key]))
         for f in view.template.fields
         if f.type is not FieldType.file and form.get(f.key) not in (None, "")
     ]

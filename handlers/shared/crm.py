@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from bot.config.org import Person
 from handlers.shared.access import AccessPolicy, Scope
 from handlers.shared.catalog import CatalogService
-from storage.models import Client, Contact, Deal
+from storage.models import Client, Contact, Deal, FollowUp
 
 WEEKDAYS = "一二三四五六日"
 END_OF_DAY = time(18, 0)  # a deadline given as a day is the end of that working day
@@ -54,6 +54,30 @@ async def contact_names(client_id: int) -> list[str]:
         c["name"]
         for c in await Contact.filter(client_id=client_id, valid=True).order_by("id").values("name")
     ]
+
+
+async def recent_clients(person: Person, scope: Scope, limit: int = 5) -> list[Client]:
+    """The clients ``person`` worked on lately, among those they may see: the clients of their
+    newest visit notes, then their own clients most recently changed (one-tap choices)."""
+    found: dict[int, Client] = {}
+    visits = (
+        await FollowUp.filter(
+            scope.clients_q("client__"), rep_id=person.id, client_id__not_isnull=True
+        )
+        .order_by("-occurred_at", "-id")
+        .limit(limit * 6)
+        .prefetch_related("client")
+    )
+    for visit in visits:
+        if visit.client is not None:
+            found.setdefault(visit.client.id, visit.client)
+    if len(found) < limit:
+        own = (
+            await Client.filter(owner_id=person.id).order_by("-updated_at", "-id").limit(limit * 2)
+        )
+        for client in own:
+            found.setdefault(client.id, client)
+    return list(found.values())[:limit]
 
 
 @dataclass(frozen=True)

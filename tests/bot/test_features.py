@@ -51,7 +51,7 @@ def test_the_shipped_features_fit(sqlite_url: str) -> None:
         "approvals",
         "followup",
     ]
-    assert {"fu", "nq", "ap", "ao", "rm"} <= set(rt.dispatcher.actions._by_prefix)
+    assert {"fu", "nq", "ap", "ao", "ag", "rm"} <= set(rt.dispatcher.actions._by_prefix)
     jobs = {"reminders", "deliver", "digest", "stall", "checklist", "calibration"}
     assert jobs | {"incentive-settlement", "approval_sla"} <= set(rt.dispatcher.job_names)
     assert {"brief", "help", "funnel", "ranking", "forecast", "approvals", "tasks"} <= (

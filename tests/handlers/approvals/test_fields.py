@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import load_config
 from handlers.approvals.fields import attachment_name, check, missing_attachments, problems_text
-from handlers.approvals.parse import parse_args, template_for_command
+from handlers.approvals.guided_card import Ask, next_ask
+from handlers.approvals.parse import parse_answer, parse_args, template_for_command
 from handlers.approvals.values import read_amount, read_date, read_percent
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -117,6 +118,38 @@ def test_chat_arguments_fill_the_fields() -> None:
         "discount": "95折",
     }
     assert parse_args(QUOTE, "华东机械 30万 特殊条款x 多余").unused == ["多余"]
+
+
+def test_a_command_sent_again_gives_its_text_to_the_fields_the_draft_still_lacks() -> None:
+    support = CONFIG.approvals["support"]
+    assert parse_args(support, "仓储系统上线调试").raw == {"client": "仓储系统上线调试"}
+    again = parse_args(support, "仓储系统上线调试", filled=["client"])
+    assert again.raw == {"topic": "仓储系统上线调试"}
+    assert parse_args(QUOTE, "35万", filled=["client", "amount"]).raw == {"amount": "35万"}
+
+
+def test_an_answer_fills_the_asked_field_or_the_fields_it_names() -> None:
+    amount, discount = QUOTE.field("amount"), QUOTE.field("discount")
+    assert amount is not None and discount is not None
+    assert parse_answer(QUOTE, discount, "5") == {"discount": "5"}  # a bare number: the asked one
+    assert parse_answer(QUOTE, discount, "折扣50%") == {"discount": "50%"}
+    assert parse_answer(QUOTE, amount, "30万 折扣5%") == {"amount": "30万", "discount": "5%"}
+    assert parse_answer(QUOTE, amount, "30万 含税") == {"amount": "30万 含税"}  # read as a whole
+    terms = QUOTE.field("special_terms")
+    assert terms is not None
+    assert parse_answer(QUOTE, terms, "特殊条款：质保 三年") == {"special_terms": "质保 三年"}
+
+
+def test_the_guided_card_asks_missing_or_wrong_fields_in_order_then_files() -> None:
+    got = check(QUOTE, {"discount": "35%"}, (), today=TODAY)
+    assert got.missing == ["client", "amount"]
+    assert got.invalid == {"discount": "「折扣」不能超过 30%（现在是 35%）"}
+    assert next_ask(QUOTE, got, ()) == Ask("客户", "client")
+    wrong = check(QUOTE, {"client": "甲", "amount": "30万", "discount": "35%"}, (), today=TODAY)
+    assert next_ask(QUOTE, wrong, ()) == Ask("折扣", "discount", wrong.invalid["discount"])
+    files = check(QUOTE, {"client": "甲", "amount": "30万"}, ("产品配置表",), today=TODAY)
+    assert next_ask(QUOTE, files, ("产品配置表",)) == Ask("技术参数说明")
+    assert next_ask(QUOTE, files, FILES) is None
 
 
 def test_commands_find_their_templates() -> None:

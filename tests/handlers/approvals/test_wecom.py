@@ -129,3 +129,34 @@ async def test_withdrawn_request_greys_the_approvers_copy(
     copy = await sim.tenant.feed.wait_until(lambda: greyed_copy(sim, SUPERVISOR, item.card), 20)
     assert copy.greyed.startswith("已撤回")
     assert sim.cards_of(PEER) == []  # nobody else got a copy
+
+
+async def test_a_bare_sample_request_is_guided_to_submission(
+    bot: Harness, sim: WecomSimulator
+) -> None:
+    await sim.send_text(REP, "/样品")
+    item = await sim.wait_for(
+        REP,
+        lambda i: i.kind == "template_card" and "样品寄送 · 待补充" in str(i.card and i.card.body),
+        within=20,
+    )
+    guided = item.card
+    assert guided is not None
+    assert guided.body["main_title"]["desc"] == "还缺【客户】：点选或直接回复客户名称"
+    assert [b["text"] for b in guided.body["button_list"]] == ["华东机械", "金桥物流", "取消"]
+
+    await sim.tap(REP, guided.task_id, "华东机械")
+    await sim.tenant.feed.wait_until(
+        lambda: "样品清单" in guided.body["main_title"].get("desc", ""), 20
+    )  # the same copy, redrawn in place
+    assert rows(guided)["客户"] == "华东机械"
+
+    await sim.send_text(REP, "传感器模组2套")
+    await sim.wait_for(REP, said("已提交样品寄送 #"), within=20)
+    decision = await sim.wait_for(SUPERVISOR, lambda i: i.kind == "template_card", within=20)
+    assert decision.card is not None
+    assert [b["text"] for b in decision.card.body["button_list"]] == ["同意", "驳回"]
+    approval = await Approval.get(requester_id="zhang.wei")
+    assert approval.status == "pending" and approval.form["items"] == "传感器模组2套"
+    done = await sim.tenant.feed.wait_until(lambda: greyed_copy(sim, REP, guided), 20)
+    assert done.greyed == f"已提交 #{approval.id}"
