@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.config.approvals import ApprovalTemplate, FieldType, TemplateField
-from handlers.approvals.values import read_amount, read_percent
+from handlers.approvals.values import read_amount, read_bool, read_percent
 
 _SEPARATORS = "：:=＝ "
 CLIENT = "client"  # the field every template names its client by: looked up, never typed in
@@ -32,11 +32,25 @@ def _labels(f: TemplateField) -> list[str]:
     return names
 
 
+def _fits(f: TemplateField, value: str) -> bool:
+    """Whether ``value`` reads as the field's type: a short alias must earn its field, so
+    "现场调试" stays the 支持内容 instead of answering 需要到现场 with "调试"."""
+    readers = {
+        FieldType.amount: read_amount,
+        FieldType.percent: read_percent,
+        FieldType.bool: read_bool,
+    }
+    reader = readers.get(f.type)
+    return reader is None or reader(value) is not None
+
+
 def _labelled(word: str, fields: tuple[TemplateField, ...]) -> tuple[TemplateField, str] | None:
     for f in fields:
         for name in _labels(f):
             if word.startswith(name) and len(word) > len(name):
-                return f, word[len(name) :].lstrip(_SEPARATORS)
+                value = word[len(name) :].lstrip(_SEPARATORS)
+                if name == f.label or _fits(f, value):
+                    return f, value
     return None
 
 

@@ -120,6 +120,22 @@ def test_chat_arguments_fill_the_fields() -> None:
     assert parse_args(QUOTE, "华东机械 30万 特殊条款x 多余").unused == ["多余"]
 
 
+def test_a_short_label_takes_only_a_value_of_its_type() -> None:
+    support = CONFIG.approvals["support"]
+    # 需要到现场 is also written 现场, but "现场调试" is what the support is about, as the
+    # command's own example (/技术支持 华东机械 现场调试) means it.
+    assert parse_args(support, "华东机械 现场调试").raw == {
+        "client": "华东机械",
+        "topic": "现场调试",
+    }
+    assert parse_args(support, "华东机械 仓储调试 现场：是").raw == {
+        "client": "华东机械",
+        "topic": "仓储调试",
+        "onsite": "是",
+    }
+    assert parse_args(support, "华东机械 仓储调试 需要到现场调试").raw["onsite"] == "调试"
+
+
 def test_a_command_sent_again_gives_its_text_to_the_fields_the_draft_still_lacks() -> None:
     support = CONFIG.approvals["support"]
     assert parse_args(support, "仓储系统上线调试").raw == {"client": "仓储系统上线调试"}
