@@ -14,6 +14,7 @@ from bot.pipeline.context import Context
 from bot.pipeline.router import SKIP, Router, known_user
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardMessage, CardUpdate, Markdown, Text
+from cards.store import CardStore
 from handlers.approvals import guided, store
 from handlers.approvals.card import ApprovalTap, Op, reason_from, reason_prompt
 from handlers.approvals.clients import ambiguous_text, client_values
@@ -289,6 +290,10 @@ async def show_waiting(ctx: Context, person: Person, desk: ApprovalDesk) -> None
     ctx.reply(Markdown("待审批", "\n".join(lines)))
     for approval in pending[:CARDS_RESENT]:
         instance = await desk.instance(approval.id)
+        if instance is not None and person.id not in CardStore.actors_of(instance):
+            # They joined the step after the card was drawn (an overdue step escalated to them):
+            # redrawn, the card names them and takes their tap.
+            instance = await desk.refresh(ctx, approval.id)
         if instance is not None:
             ctx.reply(CardMessage(instance.id))
 

@@ -1,9 +1,14 @@
-"""Approval SLA: the approver is reminded at half time, their supervisor hears at the limit;
-cc steps and decided requests are left alone."""
+"""Approval SLA: the approver is reminded at half time; at the limit their supervisor hears and
+may decide the step; cc steps and decided requests are left alone."""
 
 from __future__ import annotations
 
-from storage.models import Approval, ApprovalStep
+from datetime import timedelta
+
+from bot.replies import CardMessage, Markdown, Text
+from cards.store import CardStore
+from storage.models import Approval, ApprovalStep, AuditLog, CardInstance
+from tests.support.crm import seed_world
 from tests.support.harness import Harness
 from tests.support.jobs import pushes, run_slot, sh
 
@@ -72,3 +77,49 @@ async def test_the_scheduler_lag_is_measured(bot: Harness) -> None:
     body = await (await bot.client.get("/metrics")).text()
     # Started two minutes after its slot (however long ago, and on whichever replica).
     assert 'salesbot_scheduler_lag_seconds{job="approval_sla"} 120.0' in body.splitlines()
+
+
+async def test_at_the_limit_the_supervisor_may_decide_the_step(bot: Harness) -> None:
+    """The escalation is not only a note: 王丽 (赵磊's manager) joins the overdue step, finds the
+    card under /待审批 redrawn with her on it, and her 同意 decides it; 赵磊's copy is then closed."""
+    await seed_world()
+    await bot.say("zhang.wei", "/样品 华东机械 传感器模组2套")
+    sent = await bot.next_sent(3)  # the receipt, and the card to 张伟 and to 赵磊
+    card_id = next(m.reply.card_id for m in sent if isinstance(m.reply, CardMessage))
+    approval = await Approval.get(requester_id="zhang.wei")
+    step = await ApprovalStep.get(approval_id=approval.id, approver_id="zhao.lei")
+    assert step.due_at is not None
+    await run_slot(bot, "approval_sla", step.due_at)
+    escalation = next(p for p in await pushes(bot.runtime.db) if p["kind"] == "approval_escalation")
+    assert escalation["person_id"] == "wang.li" and "现由你一并审批" in escalation["text"]
+    joined = await ApprovalStep.filter(approval_id=approval.id, approver_id="wang.li")
+    assert [(s.seq, s.kind, s.status, s.ref) for s in joined] == [
+        (step.seq, "approve", "pending", "escalated:zhao.lei")
+    ]
+    told = await bot.next_sent(2)  # the reminder and the escalation, both due by now
+    assert {m.recipient for m in told} == {"zhao.lei", "wang.li"}
+    await run_slot(bot, "approval_sla", step.due_at + timedelta(hours=1))  # once
+    assert await ApprovalStep.filter(approval_id=approval.id, approver_id="wang.li").count() == 1
+
+    await bot.say("wang.li", "/待审批")
+    sent = await bot.next_sent(3)  # the list, the card redrawn for its holders, the card to her
+    listing = next(m for m in sent if isinstance(m.reply, Markdown))
+    assert listing.recipient == "wang.li" and "华东机械" in listing.reply.text
+    assert ("wang.li", card_id) in {
+        (m.recipient, m.reply.card_id) for m in sent if isinstance(m.reply, CardMessage)
+    }
+    assert "wang.li" in CardStore.actors_of(await CardInstance.get(id=card_id))
+
+    drawn = CardStore.card_of(await CardInstance.get(id=card_id))
+    agree = next(b.payload for b in drawn.buttons if b.text == "同意")
+    await bot.tap("wang.li", card_id, "同意")
+    await bot.next_sent(2)
+    decided = await Approval.get(id=approval.id)
+    assert decided.status == "approved"
+    steps = {s.approver_id: s for s in await ApprovalStep.filter(approval_id=approval.id)}
+    assert (steps["wang.li"].status, steps["wang.li"].decided_by) == ("approved", "wang.li")
+    assert steps["zhao.lei"].status == "skipped"
+    await bot.tap_payload("zhao.lei", agree)  # his copy, now closed: nothing changes
+    (late,) = await bot.next_sent()
+    assert isinstance(late.reply, Text) and late.recipient == "zhao.lei"
+    assert await AuditLog.filter(action="approval.approve").count() == 1
