@@ -78,7 +78,9 @@ async def decide(
             approval_id=approval_id, seq=seq, kind="approve", status=StepStatus.pending.value
         ).order_by("id")
         approvers = [s.approver_id for s in group]
-        principal = acting_for(person_id, approvers, delegations, today)
+        # The requester never decides their own request, not even as someone's delegate.
+        mine = person_id == approval.requester_id
+        principal = None if mine else acting_for(person_id, approvers, delegations, today)
         if principal is None:
             await audit(
                 approval_id, person_id, "refused", now, platform=platform, seq=seq, action=action

@@ -66,7 +66,8 @@ class ApprovalDesk:
         card = approval_card(card_id, view, self.name, self.service.tz)
         current = [s.approver_id for s in view.current()]
         actors = possible_actors(current, await self.service.delegations(), self.service.today())
-        return card, actors, view
+        # A requester who stands in for their own approver still may not decide (decide.py).
+        return card, [a for a in actors if a != approval.requester_id], view
 
     # ------------------------------------------------------------------ starting
     async def started(self, ctx: Context, person: Person, started: Started) -> None:
