@@ -207,7 +207,13 @@ async def on_voice(
     flow: FollowupFlow,
     fetcher: MediaFetcher,
     voice: VoiceNotes,
+    policy: AccessPolicy,
 ) -> None:
+    # A voice note is a visit note like a text one: refused before anything is fetched or heard.
+    refusal = policy.refuse(person, LOG_VISIT)
+    if refusal is not None:
+        ctx.reply(Text(refusal.text))
+        return
     note = await transcribe_note(ctx, event, person, flow, fetcher, voice)
     if note is None:
         return
