@@ -157,3 +157,8 @@ class ActionRegistry:
 
     def __contains__(self, prefix: str) -> bool:
         return prefix in self._by_prefix
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """Every prefix in use (the access matrix has a row for each)."""
+        return frozenset(self._by_prefix)

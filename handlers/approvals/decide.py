@@ -80,7 +80,9 @@ async def decide(
         ).order_by("id")
         group = [s for s in steps if s.seq == seq and s.status == StepStatus.pending.value]
         approvers = [s.approver_id for s in group]
-        principal = acting_for(person_id, approvers, delegations, today)
+        # The requester never decides their own request, not even as someone's delegate.
+        mine = person_id == approval.requester_id
+        principal = None if mine else acting_for(person_id, approvers, delegations, today)
         if principal is None:
             await audit(
                 approval_id, person_id, "refused", now, platform=platform, seq=seq, action=action

@@ -70,7 +70,8 @@ class ApprovalDesk:
         if delegations is None:
             delegations = await self.service.delegations()
         actors = possible_actors(current, delegations, self.service.today())
-        return card, actors, view
+        # A requester who stands in for their own approver still may not decide (decide.py).
+        return card, [a for a in actors if a != approval.requester_id], view
 
     # ------------------------------------------------------------------ starting
     async def started(self, ctx: Context, person: Person, started: Started) -> None:

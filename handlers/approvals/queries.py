@@ -22,15 +22,18 @@ class Standing:
 async def waiting_for(
     person_id: str, delegations: Sequence[Delegation], today: date
 ) -> list[Approval]:
-    """Pending requests whose current step is ``person_id``'s, or of someone they stand in for."""
+    """Pending requests whose current step is ``person_id``'s, or of someone they stand in for
+    (never their own: a requester does not decide their request)."""
     principals = {person_id} | {
         d.from_ for d in delegations if person_id in delegates_of(d.from_, delegations, today)
     }
     ids = await ApprovalStep.filter(
         approver_id__in=sorted(principals), status=StepStatus.pending.value, kind="approve"
     ).values_list("approval_id", flat=True)
-    return await Approval.filter(id__in=set(ids), status=Status.pending.value).order_by(
-        "submitted_at", "id"
+    return (
+        await Approval.filter(id__in=set(ids), status=Status.pending.value)
+        .exclude(requester_id=person_id)
+        .order_by("submitted_at", "id")
     )
 
 

@@ -140,6 +140,7 @@ async def on_offer(tap: Tap[OfferTap], ctx: Context, guide: GuidedDrafts) -> Tap
     data = tap.data
     found = next((t for t in amount_templates(ctx.config) if t[0] == tap.action.template), None)
     if found is None:
+        ctx.reply(CardUpdate(tap.instance.id))  # the tapper's copy greys out, no longer tappable
         return TapResult(answered(tap.card, "暂不需要"), status=CardStatus.closed, actors=[])
     template_id, name, amount_key = found
     started = await guide.service.start(
@@ -151,6 +152,7 @@ async def on_offer(tap: Tap[OfferTap], ctx: Context, guide: GuidedDrafts) -> Tap
         deal_id=data["deal_id"],
     )
     await guide.started(ctx, tap.person, started)
+    ctx.reply(CardUpdate(tap.instance.id))
     label = f"已发起{name}" if started.submitted else f"{name}待补充"
     return TapResult(answered(tap.card, label), status=CardStatus.closed, actors=[])
 

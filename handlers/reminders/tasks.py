@@ -12,7 +12,7 @@ from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
 from bot.pipeline.router import SKIP, Router
 from bot.pipeline.taps import Tap, TapResult
-from bot.replies import Text
+from bot.replies import CardUpdate, Text
 from handlers.reminders.cards import Op, ReminderTap, after_tap
 from handlers.shared.access import AccessPolicy
 from nlp.extract.dates import find_times
@@ -160,7 +160,7 @@ async def act_on_reminder(
         await postpone(task, due)
         outcome = f"⏰ 已推迟到 {local_text(due, tz)}：{task.title}"
     card = after_tap(tap.card, task.id, outcome)
-    ctx.reply(Text(outcome))
+    ctx.reply(Text(outcome), CardUpdate(tap.instance.id))  # the tapped task's buttons go
     return TapResult(
         card=card,
         status=CardStatus.closed if card.closed else None,

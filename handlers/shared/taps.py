@@ -17,6 +17,7 @@ from bot.events import CardActionEvent
 from bot.pipeline.context import Context
 from bot.pipeline.taps import Tap, TapResult, TapSpec
 from bot.replies import CardUpdate, Text
+from cards.actions import card_id_of
 from cards.store import CardConflict, CardStore
 from handlers.shared.access import (
     CARD_CLOSED,
@@ -46,6 +47,11 @@ class SharedTapStep:
         assert isinstance(event, CardActionEvent)
         person = ctx.person
         if person is None:
+            # A tap from someone not on the list (a stranger, another org's member) is refused
+            # and audited like any other refused tap; the actor is their platform id, not a person.
+            actor = f"{event.platform}:{event.user_id}"[:64]
+            card_id = (card_id_of(event.payload) or "")[:64]  # a forged payload may be long
+            await self._audit(event, actor, "card.refused", card_id, {"tap": spec.name})
             ctx.reply(Text(self.policy.unknown_user(event.platform, event.user_id)))
             return
         action = spec.action.unpack(event.payload)

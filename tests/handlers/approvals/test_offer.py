@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.replies import CardMessage, Markdown, Text
+from bot.replies import CardMessage, CardUpdate, Markdown, Text
 from storage.models import Approval, CardInstance, Deal
 from tests.handlers.approvals.test_chat import send_file, start_bot
 
@@ -25,9 +25,9 @@ async def test_a_saved_quote_offers_an_approval_prefilled_from_the_deal(
     assert isinstance(refused.reply, Text) and "需要由张伟处理" in refused.reply.text
 
     await bot.tap("zhang.wei", offer.card["id"], "申请报价审批")
-    sent = await bot.next_sent(1)
-    told = sent[0].reply
+    told, greyed = (m.reply for m in await bot.next_sent(2))
     assert isinstance(told, Text) and "产品配置表" in told.text  # what is still to send
+    assert greyed == CardUpdate(offer.card["id"])  # the offer answered: no longer tappable
     draft = await Approval.get(requester_id="zhang.wei")
     deal = await Deal.get(client__name="华东机械", status="open")
     assert (draft.client_id, draft.deal_id) == (deal.client_id, deal.id)
