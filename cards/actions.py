@@ -72,7 +72,7 @@ class CardAction:
         """The action ``text`` packs, or None when it is not one of this class's."""
         parts = text.split(SEP)
         own = fields(cls)[2:]
-        if len(parts) < 3 or parts[0] != cls.prefix or not parts[2].isdigit():
+        if len(parts) < 3 or parts[0] != cls.prefix or not parts[2].isdecimal():
             return None
         values = parts[3:]
         if not len(_required(cls)) <= len(values) <= len(own):
@@ -111,7 +111,7 @@ def _convert(kind: Any, raw: str) -> Any:
 def split(payload: str) -> tuple[str, str, int] | None:
     """(prefix, card id, version) of any packed action; None when ``payload`` is not one."""
     parts = payload.split(SEP)
-    if len(parts) < 3 or not parts[2].isdigit() or not all(_PART.match(p) for p in parts[:3]):
+    if len(parts) < 3 or not parts[2].isdecimal() or not all(_PART.match(p) for p in parts[:3]):
         return None
     return parts[0], parts[1], int(parts[2])
 

@@ -372,7 +372,7 @@ class PostgresLane:
             return Written(len(rows), rows)
         status = await conn.execute(placeholders(query), *args)
         tail = status.rsplit(" ", 1)[-1]  # "UPDATE 3", "INSERT 0 3"
-        return Written(int(tail) if tail.isdigit() else 0, [])
+        return Written(int(tail) if tail.isdecimal() else 0, [])
 
     async def read(self, query: str, *args: Any) -> list[dict[str, Any]]:
         pool = await self._p()

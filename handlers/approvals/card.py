@@ -38,7 +38,7 @@ def reason_prompt() -> str:
 def reason_from(text: str) -> str:
     """A reply to the reason prompt: a number picks a common reason, anything else is the reason."""
     raw = text.strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(REASONS):
+    if raw.isdecimal() and 1 <= int(raw) <= len(REASONS):
         return REASONS[int(raw) - 1]
     return raw
 

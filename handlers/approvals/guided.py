@@ -216,7 +216,7 @@ class GuidedDrafts:
             return self._closing(tap, ctx, ended(draft), audit)
         choices = tap.data.get("choices", [])
         index = tap.action.arg or (tap.event.selections.get(PICK) or [""])[0]
-        if not index.isdigit() or int(index) >= len(choices):
+        if not index.isdecimal() or int(index) >= len(choices):
             ctx.reply(Text("请先在列表里选一项，再点“确定”。"))
             return None
         key, value = str(tap.data["asking"]), str(choices[int(index)][1])

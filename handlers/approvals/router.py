@@ -338,7 +338,7 @@ async def withdraw(
     guide: GuidedDrafts,
 ) -> None:
     number = re.sub(r"[#＃\s]", "", command.args)
-    if number.isdigit():
+    if number.isdecimal():
         approval = await Approval.get_or_none(id=int(number), requester_id=person.id)
     else:
         approval = (

@@ -69,7 +69,7 @@ async def on_tap(
         contacts = tap.data.get("edit_contacts", [])
         for key, pool in (("stage", stages), ("contact", contacts)):
             picked = tap.event.selections.get(key) or []
-            if picked and picked[0].isdigit() and int(picked[0]) < len(pool):
+            if picked and picked[0].isdecimal() and int(picked[0]) < len(pool):
                 draft.set(key, pool[int(picked[0])], "answered")
         await flow.refresh(ctx, instance, draft)
     elif action.op is Op.back:
@@ -86,7 +86,7 @@ async def _pick(
     if not index:  # submitted from a pick list
         index = (tap.event.selections.get(field) or [""])[0]
     choices = draft.choices.get(field, [])
-    if not index.isdigit() or int(index) >= len(choices):
+    if not index.isdecimal() or int(index) >= len(choices):
         ctx.reply(Text("请先在列表里选一项，再点“确定”。"))
         return
     await apply_choice(flow, draft, field, choices[int(index)][1], person)

@@ -77,7 +77,7 @@ def parse_payment(args: str, now: datetime, timezone: str) -> PaymentInput | str
             kind = KINDS[w]
         elif m := YEAR.match(w):
             year = (
-                int(m.group(1)) if m.group(1).isdigit() else int(cn2an.cn2an(m.group(1), "smart"))
+                int(m.group(1)) if m.group(1).isdecimal() else int(cn2an.cn2an(m.group(1), "smart"))
             )
         elif DAY.match(w):
             d = date.fromisoformat("-".join(f"{int(x):02d}" for x in w.split("-")))

@@ -114,7 +114,7 @@ async def postpone_task(
         ctx.reply(Text(USAGE))
         return
     tasks = await open_tasks(person.id)
-    if what.isdigit():
+    if what.isdecimal():
         n = int(what)
         found = [tasks[n - 1]] if 1 <= n <= len(tasks) else []
     else:

@@ -96,7 +96,7 @@ class _Rule:
 
 
 def _num(text: str) -> int | None:
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     try:
         return int(cn2an.cn2an(text, "smart"))

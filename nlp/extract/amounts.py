@@ -163,7 +163,7 @@ def find_amounts(text: str, rivals: Sequence[tuple[int, int]] = ()) -> list[Amou
         scaled = bool(m["unit"]) or bool(re.search("[万亿]", num))
         if not num or following in _COUNTED or (following in _DATED and not scaled):
             continue
-        if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] == "第"):
+        if m.start() > 0 and (text[m.start() - 1].isdecimal() or text[m.start() - 1] == "第"):
             continue
         value = _to_yuan(num, m["unit"], m["yuan"])
         role = _role(text, m.start(), m.end())

@@ -85,7 +85,7 @@ def _jionlp() -> ModuleType:
 
 
 def _cn_int(token: str) -> int:
-    if token.isdigit():
+    if token.isdecimal():
         return int(token)
     if token == "半":
         return 0

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.channels import safejson
@@ -107,6 +107,10 @@ def test_wecom_envelope_parser_refuses_cleanly(body: bytes) -> None:
         max_size=8,
     )
 )
+# Found by this test: "¹" passes str.isdigit() but not int(), and thirty 9s overflow a timestamp.
+@example({"FromUserName": "u", "CreateTime": "¹", "MsgType": "text"})
+@example({"FromUserName": "u", "CreateTime": "9" * 30, "MsgType": "text"})
+@example({"FromUserName": "u", "CreateTime": "١٢٣", "MsgType": "text"})
 def test_wecom_message_parser_refuses_cleanly(fields: dict[str, str]) -> None:
     from xml.sax.saxutils import escape
 

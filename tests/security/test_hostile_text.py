@@ -23,6 +23,11 @@ HOSTILE = [
     "/" * 50,
     "／简报" + "华东机械" * 200,
     "拜访记录：" + "客户很满意，下周签约。" * 9_091,  # ~100,000 characters
+    # Digits that str.isdigit() accepts and int() does not: every numbered argument.
+    "/推迟 ¹ 明天",
+    "/撤回 ²",
+    "/漏斗 ²⁰²⁶-¹²",
+    "/待办 ①",
 ]
 
 

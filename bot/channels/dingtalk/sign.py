@@ -22,7 +22,7 @@ def check_http_sign(
     """None when the request is authentic and fresh, else a short reason (for metrics and logs)."""
     if not app_secret:
         return "no_secret"
-    if not timestamp.isdigit() or not sign:
+    if not timestamp.isdecimal() or not sign:
         return "missing"
     if abs(now_ms - int(timestamp)) > window_ms:
         return "stale"

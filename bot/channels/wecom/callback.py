@@ -80,7 +80,7 @@ class CallbackEndpoint:
             if request.content_length is not None and request.content_length > limit:
                 raise CallbackRejected(413, "too_large")
             sig, ts, nonce = self._query(request, "msg_signature", "timestamp", "nonce")
-            if not ts.isdigit():
+            if not ts.isdecimal():
                 raise CallbackRejected(400, "bad_query")
             if abs(self.deps.clock.ms() // 1000 - int(ts)) > self.app.replay_window_s:
                 raise CallbackRejected(403, "stale")

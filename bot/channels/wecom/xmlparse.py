@@ -11,6 +11,7 @@ flat except ``SelectedItems``, so one small parser covers every kind the bot und
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,10 @@ from bot.events import (
 
 PLATFORM = "wecom"
 MAX_KEY = 200  # inbox.dedupe_key is VARCHAR(200); a card's EventKey alone may be 1024 bytes
+
+# Seconds since 1970 in ASCII digits: eleven of them reach the year 5138, and more would not fit
+# a timestamp (an OverflowError instead of a clean refusal).
+_EPOCH_S = re.compile(r"[0-9]{1,11}")
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def to_event(plaintext: str, app: str) -> Event | None:
     f = parsed.fields
     user = f.get("FromUserName", "")
     created = f.get("CreateTime", "")
-    if not user or not created.isdigit():
+    if not user or not _EPOCH_S.fullmatch(created):
         raise CallbackRejected(400, "bad_message")
     when = datetime.fromtimestamp(int(created), UTC)
     msg_type = f.get("MsgType", "")

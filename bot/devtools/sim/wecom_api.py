@@ -148,7 +148,7 @@ class WecomApi:
     async def agent_get(self, request: web.Request) -> web.Response:
         # A self-built app's token sees only its own app: any other agentid is invalid for it.
         agent = request.query.get("agentid", "")
-        if not agent.isdigit() or int(agent) != self.tenant.agent_id:
+        if not agent.isdecimal() or int(agent) != self.tenant.agent_id:
             raise SimApiError(40056, "invalid agentid")
         users = [{"userid": u} for u in sorted(self.tenant.users)]
         return _ok(
@@ -173,7 +173,7 @@ class WecomApi:
         root = request.query.get("id")
         deps = list(self.tenant.departments.values())
         if root:
-            if not root.isdigit() or int(root) not in self.tenant.departments:
+            if not root.isdecimal() or int(root) not in self.tenant.departments:
                 raise SimApiError(INVALID_PARAM, "invalid department id")
             wanted = {int(root)}
             changed = True
@@ -200,7 +200,7 @@ class WecomApi:
     async def user_list(self, request: web.Request) -> web.Response:
         """读取部门成员详情: the members of one department (with fetch_child=1, of its subtree)."""
         root = request.query.get("department_id", "")
-        if not root.isdigit() or int(root) not in self.tenant.departments:
+        if not root.isdecimal() or int(root) not in self.tenant.departments:
             raise SimApiError(60123, "invalid department")
         wanted = {int(root)}
         if request.query.get("fetch_child") == "1":
