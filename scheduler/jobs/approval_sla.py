@@ -55,10 +55,10 @@ async def chase_approvals(
         )
         if not run.dry_run and step.reminded_at is None:
             await ApprovalStep.filter(id=step.id).update(reminded_at=run.now.astimezone(UTC))
-        chain = directory.chain(approver)
-        if step.due_at is None or step.due_at > run.now or not chain:
+        # Up the approver's chain, past the requester (who never decides their own request).
+        boss = next((p for p in directory.chain(approver) if p.id != approval.requester_id), None)
+        if step.due_at is None or step.due_at > run.now or boss is None:
             continue
-        boss = chain[0]
         run.push(
             Push(
                 f"approval:{step.id}:escalate",

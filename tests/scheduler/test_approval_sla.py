@@ -13,10 +13,10 @@ from tests.support.harness import Harness
 from tests.support.jobs import pushes, run_slot, sh
 
 
-async def pending_quote(status: str = "pending") -> ApprovalStep:
+async def pending_quote(status: str = "pending", requester: str = "zhang.wei") -> ApprovalStep:
     approval = await Approval.create(
         template="quote",
-        requester_id="zhang.wei",
+        requester_id=requester,
         title="华东机械报价审批",
         status=status,
         sla_due_at=sh(2026, 12, 3, 14),
@@ -62,6 +62,16 @@ async def test_remind_at_half_time_then_tell_the_supervisor_at_the_limit(bot: Ha
     assert (await ApprovalStep.get(id=step.id)).escalated_at is not None
     await run_slot(bot, "approval_sla", sh(2026, 12, 4, 10))  # each once
     assert len(await pushes(db)) == 2
+
+
+async def test_the_escalation_passes_over_the_requester(bot: Harness) -> None:
+    """王丽 asked, 赵磊 decides: at the limit it goes past 王丽 (赵磊's manager) to 陈志远."""
+    step = await pending_quote(requester="wang.li")
+    await run_slot(bot, "approval_sla", sh(2026, 12, 4, 9))
+    told = {p["kind"]: p["person_id"] for p in await pushes(bot.runtime.db)}
+    assert told["approval_escalation"] == "chen.zhiyuan"
+    joined = await ApprovalStep.filter(approval_id=step.approval_id, kind="approve")
+    assert sorted(s.approver_id for s in joined) == ["chen.zhiyuan", "zhao.lei"]
 
 
 async def test_a_decided_request_is_not_chased(bot: Harness) -> None:
