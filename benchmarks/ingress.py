@@ -158,6 +158,22 @@ def serve_bot(port: int, db_url: str, workers: bool, handlers: str) -> None:
     # One rep sends the whole load: lift the per-user cap, which exists to stop exactly that.
     server = config.server.model_copy(update={"max_events_per_user_minute": 10_000_000})
     config = config.model_copy(update={"channels": Channels(wecom=(app,)), "server": server})
+    senders = int(os.environ.get("BENCH_SENDERS", "0"))
+    if senders:  # load.py's many senders: reps of 华东一组, so the real handlers take them too
+        from bot.config.org import Person, Role
+
+        reps = tuple(
+            Person(
+                id=f"bench.rep{i}",
+                name=f"销售{i}号",
+                role=Role.rep,
+                team="east-1",
+                supervisor="zhao.lei",
+                wecom_userid=f"{REP}{i}",
+            )
+            for i in range(senders)
+        )
+        config = config.model_copy(update={"people": config.people + reps})
     setup_logging(config)
 
     routers = None  # the app's own feature routers
