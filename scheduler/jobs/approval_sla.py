@@ -35,6 +35,13 @@ async def chase_approvals(
     approvals = {
         a.id: a for a in await Approval.filter(id__in=sorted({s.approval_id for s in steps}))
     }
+    # Who already decides some step of each request: they are not added to an earlier one
+    # (they would approve the same request twice), only asked to chase it.
+    deciders = set(
+        await ApprovalStep.filter(approval_id__in=sorted(approvals), kind="approve").values_list(
+            "approval_id", "approver_id"
+        )
+    )
     for step in steps:
         approval = approvals[step.approval_id]
         approver = directory.get(step.approver_id)
@@ -59,43 +66,53 @@ async def chase_approvals(
         boss = next((p for p in directory.chain(approver) if p.id != approval.requester_id), None)
         if step.due_at is None or step.due_at > run.now or boss is None:
             continue
+        joins = (approval.id, boss.id) not in deciders
+        then = (
+            f"现由你一并审批（{approver.name}仍可处理）：发送 /待审批 查看并处理。"
+            if joins
+            else f"请督促{approver.name}尽快处理。"
+        )
         run.push(
             Push(
                 f"approval:{step.id}:escalate",
                 boss.id,
                 "approval_escalation",
                 f"审批超时升级：{who}的「{approval.title}」在{approver.name}处已超过处理时限"
-                f"（{local_text(step.due_at, tz)}），现由你一并审批（{approver.name}仍可处理）："
-                "发送 /待审批 查看并处理。",
+                f"（{local_text(step.due_at, tz)}），{then}",
                 due_at=step.due_at,
             )
         )
         if not run.dry_run:
-            await escalate(db, step, boss.id, run.now)
+            await escalate(db, step, boss.id if joins else None, run.now)
 
 
-async def escalate(db: Database, step: ApprovalStep, boss_id: str, now: datetime) -> bool:
-    """The approver's supervisor joins the overdue step as an any-of approver, once: whoever of
-    the two taps first decides (the decision step skips the other). Returns whether it joined."""
+async def escalate(db: Database, step: ApprovalStep, boss_id: str | None, now: datetime) -> bool:
+    """Mark the overdue step escalated, once; with ``boss_id``, the approver's supervisor joins it
+    as an any-of approver: whoever of the two taps first decides (the decision step skips the
+    other). Returns whether someone joined."""
     async with db.transaction():  # the mark and the new approver stand or fall together
-        return await _join(step, boss_id, now.astimezone(UTC))
-
-
-async def _join(step: ApprovalStep, boss_id: str, at: datetime) -> bool:
-    marked = await ApprovalStep.filter(id=step.id, escalated_at=None).update(escalated_at=at)
-    if marked != 1:  # an earlier run escalated it
-        return False
-    if await ApprovalStep.exists(
-        approval_id=step.approval_id, seq=step.seq, kind="approve", approver_id=boss_id
-    ):
-        return False  # already deciding this step
-    await ApprovalStep.create(
-        approval_id=step.approval_id,
-        seq=step.seq,
-        approver_id=boss_id,
-        ref=f"escalated:{step.approver_id}",
-        kind="approve",
-        status=StepStatus.pending.value,
-        started_at=at,
-    )
-    return True
+        # The request's row lock (PostgreSQL; SQLite's transaction holds the write lock) orders
+        # this after or before a decision on the step, never between its reads and writes.
+        query = Approval.filter(id=step.approval_id)
+        if db.dialect == "postgres":
+            query = query.select_for_update()
+        approval = await query.first()
+        if approval is None or approval.status != ApprovalStatus.pending.value:
+            return False
+        if approval.current_step != step.seq:  # decided meanwhile: nothing to escalate
+            return False
+        marked = await ApprovalStep.filter(
+            id=step.id, escalated_at=None, status=StepStatus.pending.value
+        ).update(escalated_at=now.astimezone(UTC))
+        if marked != 1 or boss_id is None:  # an earlier run escalated it, or nobody joins
+            return False
+        await ApprovalStep.create(
+            approval_id=step.approval_id,
+            seq=step.seq,
+            approver_id=boss_id,
+            ref=f"escalated:{step.approver_id}",
+            kind="approve",
+            status=StepStatus.pending.value,
+            started_at=now.astimezone(UTC),
+        )
+        return True

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.replies import CardMessage, Markdown, Text
 from cards.store import CardStore
+from scheduler.jobs.approval_sla import escalate
 from storage.models import Approval, ApprovalStep, AuditLog, CardInstance
 from tests.support.crm import seed_world
 from tests.support.harness import Harness
@@ -19,6 +20,7 @@ async def pending_quote(status: str = "pending", requester: str = "zhang.wei") -
         requester_id=requester,
         title="华东机械报价审批",
         status=status,
+        current_step=1,
         sla_due_at=sh(2026, 12, 3, 14),
     )
     # An 8-working-hour quote submitted Thursday 10:00: half time 14:00, limit Friday 09:00.
@@ -72,6 +74,32 @@ async def test_the_escalation_passes_over_the_requester(bot: Harness) -> None:
     assert told["approval_escalation"] == "chen.zhiyuan"
     joined = await ApprovalStep.filter(approval_id=step.approval_id, kind="approve")
     assert sorted(s.approver_id for s in joined) == ["chen.zhiyuan", "zhao.lei"]
+
+
+async def test_someone_deciding_a_later_step_is_only_asked_to_chase(bot: Harness) -> None:
+    """王丽 approves step 2 anyway: joining step 1 would have her approve the request twice."""
+    step = await pending_quote()
+    await ApprovalStep.create(
+        approval_id=step.approval_id, seq=2, approver_id="wang.li", kind="approve"
+    )
+    await run_slot(bot, "approval_sla", sh(2026, 12, 4, 9))
+    told = next(p for p in await pushes(bot.runtime.db) if p["kind"] == "approval_escalation")
+    assert told["person_id"] == "wang.li" and told["text"].endswith("请督促赵磊尽快处理。")
+    assert (
+        await ApprovalStep.filter(approval_id=step.approval_id, seq=1, kind="approve").count() == 1
+    )
+    assert (await ApprovalStep.get(id=step.id)).escalated_at is not None
+
+
+async def test_a_step_decided_meanwhile_is_not_escalated(bot: Harness) -> None:
+    """The job read the step as overdue; 赵磊 decided before the escalation took the lock."""
+    step = await pending_quote()
+    await Approval.filter(id=step.approval_id).update(current_step=2)
+    await ApprovalStep.filter(id=step.id).update(status="approved")
+    joined = await escalate(bot.runtime.db, step, "wang.li", sh(2026, 12, 4, 9))
+    assert joined is False
+    assert not await ApprovalStep.exists(approval_id=step.approval_id, approver_id="wang.li")
+    assert (await ApprovalStep.get(id=step.id)).escalated_at is None
 
 
 async def test_a_decided_request_is_not_chased(bot: Harness) -> None:
