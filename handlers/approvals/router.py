@@ -60,8 +60,9 @@ async def start_request(
         return
     template_id, template = found
     draft = await store.open_draft(person.id)  # sent again: fills the draft's missing fields
-    filled = [k for k, v in draft.form.items() if v not in (None, "")] if draft else []
-    parsed = parse_args(template, args, filled if draft and draft.template == template_id else ())
+    same = draft is not None and draft.template == template_id
+    form: dict[str, object] = dict(draft.form) if draft is not None and same else {}
+    parsed = parse_args(template, args, [k for k, v in form.items() if v not in (None, "")])
     raw: dict[str, object] = dict(parsed.raw)
     client_id = deal_id = None
     query = parsed.raw.get("client")
@@ -73,7 +74,8 @@ async def start_request(
         if lookup.client is None:
             ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
             return
-        values = await client_values(template, lookup.client, person, raw)
+        # What the draft already has counts: a typed amount is not replaced by the deal's.
+        values = await client_values(template, lookup.client, person, form | raw)
         raw |= values.raw
         client_id, deal_id = values.client_id, values.deal_id
     started = await guide.service.start(

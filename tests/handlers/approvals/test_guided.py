@@ -9,6 +9,7 @@ from bot.channels.testing import SentMessage
 from bot.replies import CardMessage, CardUpdate, Text
 from cards.model import Card
 from cards.store import CardStore
+from handlers.approvals.values import read_amount
 from storage.models import Approval, ApprovalStep, AuditLog, CardInstance, Client
 from tests.handlers.approvals.test_chat import send_file, start_bot, texts
 from tests.support.harness import Harness, make_config
@@ -145,6 +146,20 @@ async def test_typed_answers_a_client_not_found_and_a_second_command_fill_the_sa
     assert approval.status == "pending" and approval.form["topic"] == "仓储系统上线调试"
     assert approval.deal_id is not None  # the client's open deal came along
     assert await Approval.all().count() == 1
+
+
+async def test_a_typed_amount_survives_the_client_given_later(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    """/报价 12万, then /报价 华东机械: 华东机械's open deal (30万) does not replace her 12万."""
+    bot = await start_bot(db_url, aiohttp_client)
+    await bot.say("zhang.wei", "/报价 12万")
+    (shown,) = await bot.next_sent()
+    assert isinstance(shown.reply, CardMessage)
+    await bot.say("zhang.wei", "/报价 华东机械")
+    await bot.next_sent()
+    draft = await Approval.get(requester_id="zhang.wei")
+    assert draft.form["client"] == "华东机械" and read_amount(str(draft.form["amount"])) == 120_000
+    assert draft.deal_id is not None  # the deal still came along
+    assert rows(await card(shown.reply.card_id))["报价金额"] == "12万元"
 
 
 async def test_cancel_discards_the_draft_and_the_next_text_is_a_visit_note(
