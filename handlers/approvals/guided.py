@@ -287,7 +287,13 @@ class GuidedDrafts:
             if not data.get("asking"):
                 continue
             draft = await Approval.get_or_none(id=int(data["approval"]))
-            if draft is not None and draft.status == Status.draft:
+            if draft is None:
+                continue
+            if draft.status == Status.draft:
+                return instance, draft
+            if draft.status == Status.pending and await self.desk.instance(draft.id) is None:
+                # An answer submitted it, then the process died before its replies went out;
+                # the inbox runs the answer again: it finishes the submission (answer()).
                 return instance, draft
         return None
 
@@ -302,6 +308,10 @@ class GuidedDrafts:
     ) -> object:
         """The rep's reply to the card's question; SKIP when it is not one after all."""
         template = self.service.template(draft.template)
+        if draft.status != Status.draft:  # submitted by this answer's interrupted first run
+            done = Started(template, draft.id, submitted=True)
+            await self.started(ctx, person, done, resend=False)
+            return None
         key = str(CardStore.data_of(instance)["asking"])
         asked = template.field(key)
         if asked is None:
@@ -360,8 +370,13 @@ async def guided_reply(
     text = event.text.strip()
     if not text or text.startswith("/"):
         return SKIP
-    if intent is not None and intent.kind is Kind.request and intent.confidence >= UNSURE:
-        return SKIP  # "我的报价批下来没" is a question, not an answer
+    # "我的报价批下来没" is a question and "好的谢谢" small talk: neither is an answer.
+    if (
+        intent is not None
+        and intent.kind in (Kind.request, Kind.chat)
+        and intent.confidence >= UNSURE
+    ):
+        return SKIP
     waiting = await guide.waiting(person.id)
     if waiting is None:
         return SKIP

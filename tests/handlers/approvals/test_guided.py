@@ -9,6 +9,7 @@ from bot.channels.testing import SentMessage
 from bot.replies import CardMessage, CardUpdate, Text
 from cards.model import Card
 from cards.store import CardStore
+from handlers.approvals.service import ApprovalService
 from handlers.approvals.values import read_amount
 from storage.models import Approval, ApprovalStep, AuditLog, CardInstance, Client
 from tests.handlers.approvals.test_chat import send_file, start_bot, texts
@@ -198,3 +199,43 @@ async def test_a_draft_waiting_only_for_files_asks_nothing_and_a_text_stays_a_no
     (note,) = await bot.next_sent()
     assert isinstance(note.reply, CardMessage) and note.card["title"] == "拜访记录确认"
     assert await CardInstance.filter(kind="approval_guided").count() == 0
+
+
+async def test_small_talk_is_not_the_answer_to_a_text_question(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    bot = await start_bot(db_url, aiohttp_client)
+    await bot.say("zhang.wei", "/技术支持 华东机械")  # asks for 支持内容 by text
+    (shown,) = await bot.next_sent()
+    assert isinstance(shown.reply, CardMessage)
+    await bot.say("zhang.wei", "好的谢谢")
+    await bot.next_sent()
+    draft = await Approval.get(requester_id="zhang.wei")
+    assert draft.status == "draft" and not draft.form.get("topic")
+    await bot.say("zhang.wei", "仓储系统上线调试")  # the answer still is
+    await bot.next_sent(4)
+    assert (await Approval.get(id=draft.id)).status == "pending"
+
+
+async def test_an_answer_run_again_after_a_crash_finishes_the_submission(
+    db_url: str, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    """The answer's first run submitted the draft, then the process died before its replies went
+    out: run again, the answer sends the decision card instead of becoming a visit note."""
+    bot = await start_bot(db_url, aiohttp_client)
+    await bot.say("zhang.wei", "/技术支持 华东机械")
+    (shown,) = await bot.next_sent()
+    assert isinstance(shown.reply, CardMessage)
+    draft = await Approval.get(requester_id="zhang.wei")
+    zhang = bot.runtime.directory.get("zhang.wei")
+    assert zhang is not None
+    service = bot.runtime.services.get(ApprovalService)
+    first_run = await service.fill(zhang, draft.id, {"topic": "仓储系统上线调试"}, platform="test")
+    assert first_run is not None and first_run.submitted  # stored; its replies were lost
+
+    await bot.say("zhang.wei", "仓储系统上线调试")
+    sent = await bot.next_sent(4)  # guided card greyed, receipt, cards to 张伟 and 赵磊
+    assert updated(sent, shown.reply.card_id)
+    assert ("zhao.lei", "CardMessage") in {(m.recipient, type(m.reply).__name__) for m in sent}
+    assert texts(sent)["zhang.wei"][0].startswith("已提交技术支持申请 #")
+    assert (await card(shown.reply.card_id)).closed == f"已提交 #{draft.id}"
+    assert await Approval.all().count() == 1
+    assert not await CardInstance.filter(kind="followup").exists()
