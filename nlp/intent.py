@@ -65,6 +65,11 @@ class IntentGuess:
     subject: str = ""  # for brief requests: the client name/words asked about
 
 
+def confident(guess: IntentGuess | None, kind: Kind) -> bool:
+    """Whether ``guess`` is sure enough that the text is of ``kind`` to act on it unasked."""
+    return guess is not None and guess.kind is kind and guess.confidence >= UNSURE
+
+
 @dataclass(frozen=True)
 class _Clients:
     named: tuple[str, ...]  # client (or company-shaped) names as typed

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.config.approvals import ApprovalTemplate
+from bot.config.approvals import ApprovalTemplate, FieldType
 from bot.config.org import Person
 from bot.events import TextEvent
 from bot.pipeline.context import Context
@@ -49,7 +49,7 @@ from handlers.approvals.states import STATUS_LABELS, Status
 from handlers.shared.access import CLIENT_NOT_VISIBLE, AccessPolicy
 from handlers.shared.catalog import CatalogService
 from handlers.shared.crm import find_client, recent_clients
-from nlp.intent import UNSURE, IntentGuess, Kind
+from nlp.intent import IntentGuess, Kind, confident
 from storage.models import Approval, CardInstance, Client
 from storage.status import CardStatus
 
@@ -304,9 +304,12 @@ class GuidedDrafts:
         instance: CardInstance,
         draft: Approval,
         text: str,
+        *,
         note_like: bool,
+        small_talk: bool,
     ) -> object:
-        """The rep's reply to the card's question; SKIP when it is not one after all."""
+        """The rep's reply to the card's question; SKIP when it is not one after all ("我的报价
+        批下来没" is a question, a visit note is a note, "好的谢谢" no answer to a text field)."""
         template = self.service.template(draft.template)
         if draft.status != Status.draft:  # submitted by this answer's interrupted first run
             done = Started(template, draft.id, submitted=True)
@@ -335,6 +338,10 @@ class GuidedDrafts:
             started = await self._fill_client(person, draft, lookup.client, platform)
         else:
             if note_like and len(text) >= NOTE_LENGTH:
+                return SKIP
+            # "好的谢谢" answers no text field; other fields read their value or refuse it
+            # ("5%" looks like small talk to the classifier, and is a discount).
+            if small_talk and asked.type is FieldType.text:
                 return SKIP
             filled: dict[str, Any] = {}
             for k, raw in parse_answer(template, asked, text).items():
@@ -370,19 +377,21 @@ async def guided_reply(
     text = event.text.strip()
     if not text or text.startswith("/"):
         return SKIP
-    # "我的报价批下来没" is a question and "好的谢谢" small talk: neither is an answer.
-    if (
-        intent is not None
-        and intent.kind in (Kind.request, Kind.chat)
-        and intent.confidence >= UNSURE
-    ):
+    if confident(intent, Kind.request):  # "我的报价批下来没" is a question, not an answer
         return SKIP
     waiting = await guide.waiting(person.id)
     if waiting is None:
         return SKIP
-    note_like = intent is not None and intent.kind is Kind.note and intent.confidence >= UNSURE
     instance, draft = waiting
-    return await guide.answer(ctx, person, instance, draft, text, note_like)
+    return await guide.answer(
+        ctx,
+        person,
+        instance,
+        draft,
+        text,
+        note_like=confident(intent, Kind.note),
+        small_talk=confident(intent, Kind.chat),
+    )
 
 
 def register(router: Router) -> None:

@@ -23,6 +23,9 @@ MAX_CHOICE_BUTTONS = 5  # beside 取消: WeCom shows six buttons; more choices b
 PICK = "pick"  # the pick list's key in a tap's selections
 YES_NO = [["是", "是"], ["否", "否"]]
 
+ASKED = "待填写"  # the row the card asks for now
+WANTED = "待补充"  # a row still to come
+
 
 class Op(StrEnum):
     pick = "pick"
@@ -112,7 +115,7 @@ def _rows(
             rows.append(Row(f.label, value_text(template, f.key, checked.form[f.key])))
         elif f.required or f.key in checked.invalid:
             asked = ask is not None and ask.key == f.key
-            rows.append(Row(f.label, "—", "待填写" if asked else "待补充"))
+            rows.append(Row(f.label, "—", ASKED if asked else WANTED))
     files = list(template.attachments) + [
         f.label for f in template.fields if f.type is FieldType.file and f.required
     ]
@@ -157,11 +160,14 @@ def guided_card(
 
 
 def closed_card(card: Card, template: ApprovalTemplate, approval_id: int, label: str) -> Card:
-    """The guided card once the draft is submitted or discarded: greyed, with what became of it."""
+    """The guided card once the draft is submitted or discarded: greyed, with what became of it —
+    no longer asking (the request's own card shows what was submitted)."""
     return replace(
         card,
         title=f"{template.name} #{approval_id}",
         subtitle=label,
+        rows=tuple(r for r in card.rows if r.hint not in (ASKED, WANTED)),
+        note="",
         selects=(),
         submit=None,
         closed=label,

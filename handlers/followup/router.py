@@ -33,7 +33,7 @@ from handlers.followup.voice import VoiceNotes, transcribe_note
 from handlers.shared.access import AccessPolicy
 from handlers.shared.crm import contact_names
 from handlers.shared.hooks import AfterVisitSaved, SavedVisit
-from nlp.intent import UNSURE, IntentGuess, Kind
+from nlp.intent import IntentGuess, Kind, confident
 from storage.models import Client
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ async def on_reply(
         field, value = correction.field, correction.text
     else:
         asking = next(((i, d) for i, d in drafts if d.asking is not None), None)
-        if asking is None or _confident(intent, Kind.request):
+        if asking is None or confident(intent, Kind.request):
             return SKIP
         ext = await flow.extract(text, person, event.time)
         if is_another_visit(ext, asking[1]):
@@ -181,7 +181,7 @@ async def new_note(
 ) -> None:
     """What no feature claimed: a visit note — unless it is chit-chat, or unclear (ask once)."""
     text = event.text.strip()
-    if _confident(intent, Kind.chat):
+    if confident(intent, Kind.chat):
         ctx.reply(Text(CHAT_REPLY))
         return
     refusal = policy.refuse(person, LOG_VISIT)
@@ -196,10 +196,6 @@ async def new_note(
         await ask_if_note(ctx, person, text, flow)  # unsure: never a draft without asking
         return
     await flow.start(ctx, person, text, via="text", audio=[], ext=ext)
-
-
-def _confident(intent: IntentGuess | None, kind: Kind) -> bool:
-    return intent is not None and intent.kind is kind and intent.confidence >= UNSURE
 
 
 @router.on(VoiceEvent, filters=(known_user,))

@@ -236,6 +236,8 @@ async def test_an_answer_run_again_after_a_crash_finishes_the_submission(
     assert updated(sent, shown.reply.card_id)
     assert ("zhao.lei", "CardMessage") in {(m.recipient, type(m.reply).__name__) for m in sent}
     assert texts(sent)["zhang.wei"][0].startswith("已提交技术支持申请 #")
-    assert (await card(shown.reply.card_id)).closed == f"已提交 #{draft.id}"
+    closed = await card(shown.reply.card_id)
+    assert closed.closed == f"已提交 #{draft.id}" and closed.note == ""  # asks nothing any more
+    assert [r.label for r in closed.rows if r.value == "—"] == []
     assert await Approval.all().count() == 1
     assert not await CardInstance.filter(kind="followup").exists()
