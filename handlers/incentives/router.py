@@ -10,7 +10,7 @@ from bot.config.org import Person
 from bot.events import TextEvent
 from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
-from bot.pipeline.router import SKIP, Router
+from bot.pipeline.router import Router
 from bot.replies import Image, Markdown, Text
 from handlers.incentives.chart import projection_png
 from handlers.incentives.record import PaymentError, parse_payment, record_payment
@@ -136,7 +136,9 @@ async def incentive_request(
     clock: Clock,
 ) -> object:
     """ "我这个月激励多少", "我的提成": the same answer as /我的激励 (text only)."""
-    if not policy.may(person, VIEW):
-        return SKIP
+    refusal = policy.refuse(person, VIEW)
+    if refusal is not None:  # legal and finance earn no awards: told so, not "cannot log visits"
+        ctx.reply(Text(refusal.text))
+        return None
     await _mine(ctx, person, clock.now(), with_chart=False)
     return None
