@@ -11,7 +11,6 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.events import VoiceEvent
 from bot.replies import CardMessage, CardUpdate, Text
 from storage.models import FollowUp, Media
 from tests.support.crm import NOW, seed_world
@@ -36,20 +35,7 @@ async def bot(sqlite_url: str, aiohttp_client, tmp_path: Path) -> AsyncIterator[
 
 
 async def send_voice(bot: Harness, user: str, name: str, msg_id: str) -> None:
-    bot.channel.media[msg_id] = (AUDIO / name).read_bytes()
-    clock = bot.runtime.clock
-    await bot.channel.inject(
-        VoiceEvent(
-            platform="test",
-            app="test",
-            user_id=user,
-            msg_id=msg_id,
-            dedupe_key=msg_id,
-            time=clock.now(),
-            media_id=msg_id,
-            format="amr",
-        )
-    )
+    await bot.voice(user, audio=(AUDIO / name).read_bytes(), msg_id=msg_id)
 
 
 async def test_two_voice_notes_become_one_visit(bot: Harness) -> None:

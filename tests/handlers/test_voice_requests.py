@@ -12,7 +12,6 @@ import pytest
 
 from bot.channels.testing import SentMessage
 from bot.clock import ManualClock
-from bot.events import VoiceEvent
 from bot.replies import CardMessage, Markdown, Text
 from storage.models import CardInstance
 from tests.support.crm import NOW
@@ -27,19 +26,7 @@ async def bot(db_url: str, aiohttp_client) -> Harness:
 
 
 async def speak(bot: Harness, user: str, heard: str, msg_id: str) -> None:
-    await bot.channel.inject(
-        VoiceEvent(
-            platform="test",
-            app="test",
-            user_id=user,
-            msg_id=msg_id,
-            dedupe_key=msg_id,
-            time=bot.runtime.clock.now(),
-            media_id=msg_id,
-            format="amr",
-            recognition=heard,
-        )
-    )
+    await bot.voice(user, heard=heard, msg_id=msg_id)
 
 
 async def typed_answer(bot: Harness, user: str, text: str) -> list[SentMessage]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -23,7 +22,6 @@ from bot.app import build_runtime
 from bot.channels.testing import SentMessage
 from bot.clock import ManualClock
 from bot.config.org import ROLE_LABELS
-from bot.events import VoiceEvent
 from bot.pipeline.dispatcher import UNKNOWN_COMMAND, Dispatcher
 from bot.replies import CardMessage, CardUpdate, File, Image, Markdown, Reply, Text
 from cards.store import CardStore
@@ -141,22 +139,6 @@ async def act(bot: Harness, action: Awaitable[Any], start: int | None = None) ->
 
 def to(sent: list[SentMessage], who: str) -> list[Reply]:
     return [m.reply for m in sent if m.recipient == who]
-
-
-async def voice(bot: Harness, who: str, heard: str) -> bool:
-    """A voice note the platform already transcribed (DingTalk): nothing to download or hear."""
-    key = uuid.uuid4().hex
-    event = VoiceEvent(
-        platform="test",
-        app="test",
-        user_id=who,
-        msg_id=key,
-        dedupe_key=key,
-        time=bot.runtime.clock.now(),
-        media_id=key,
-        recognition=heard,
-    )
-    return await bot.channel.inject(event)
 
 
 def refusal(viewer: str, what: str) -> Text:
@@ -332,7 +314,7 @@ async def the_commands(bot: Harness) -> int:
                 (viewer, partial(bot.say, viewer, text), refusal(viewer, f"使用 /{cell.command}"))
             )
         if role not in LOGS_VISITS:
-            for note in (bot.say, partial(voice, bot)):
+            for note in (bot.say, partial(spoken, bot)):
                 cells.append((viewer, partial(note, viewer, NOTE), refusal(viewer, "记录拜访")))
         unknown = Text(UNKNOWN_COMMAND.format(name="不存在")) if role else refusal(viewer, "")
         cells.append((viewer, partial(bot.say, viewer, "/不存在"), unknown))
@@ -355,11 +337,16 @@ async def the_commands(bot: Harness) -> int:
             assert replies, (viewer, cell)
             await CHECKS[cell.answer](Walk(bot, viewer, replies, before))
         if role in LOGS_VISITS:
-            for note in (bot.say, partial(voice, bot)):
+            for note in (bot.say, partial(spoken, bot)):
                 sent = await act(bot, note(viewer, NOTE))
                 cards = [m.card["title"] for m in sent if m.card is not None]
                 assert cards == ["拜访记录确认"], (viewer, sent)
     return len(people) * (len(rows) + 3)
+
+
+async def spoken(bot: Harness, who: str, heard: str) -> bool:
+    """A voice note the platform already transcribed (DingTalk): nothing to download or hear."""
+    return await bot.voice(who, heard=heard)
 
 
 def command(cell: Cell, viewer: str) -> str:

@@ -48,6 +48,29 @@ class Harness:
     async def say(self, user: str, text: str, msg_id: str | None = None) -> bool:
         return await self.channel.inject(self.channel.text_event(user, text, msg_id))
 
+    async def voice(
+        self, user: str, *, audio: bytes | None = None, heard: str = "", msg_id: str | None = None
+    ) -> bool:
+        """A voice note: ``audio`` to download and transcribe, or ``heard`` — the platform's own
+        transcript (DingTalk's), with nothing to download or hear."""
+        from bot.events import VoiceEvent
+
+        key = msg_id or uuid.uuid4().hex
+        if audio is not None:
+            self.channel.media[key] = audio
+        event = VoiceEvent(
+            platform="test",
+            app="test",
+            user_id=user,
+            msg_id=key,
+            dedupe_key=key,
+            time=self.runtime.clock.now(),
+            media_id=key,
+            format="amr",
+            recognition=heard,
+        )
+        return await self.channel.inject(event)
+
     async def tap(
         self, user: str, card_id: str, button: str, selections: dict[str, list[str]] | None = None
     ) -> bool:

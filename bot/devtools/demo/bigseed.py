@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from bot.devtools.demo.seed import PREFIXES, SUFFIXES, SURNAMES  # one list of names
+
 OPEN_STAGES = ("首次接触", "需求确认", "方案演示", "报价谈判")
 WON, LOST = "赢单", "输单"
 REGIONS = (
@@ -41,40 +43,7 @@ REGION_FACTORS = {
 ADVANCE = np.array([0.78, 0.72, 0.66, 0.62])  # chance to move on from each open stage
 MEDIAN_DAYS = np.array([4.0, 7.0, 6.0, 9.0])  # typical stay in each open stage
 LINES = (("软件", 350_000), ("平台", 500_000), ("服务", 120_000))
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静磊军洋勇艳杰涛明超霞平刚"
-PREFIXES = [
-    "华信",
-    "长江",
-    "东海",
-    "北辰",
-    "启明",
-    "万达",
-    "国泰",
-    "星河",
-    "宏图",
-    "嘉禾",
-    "永盛",
-    "同创",
-    "众诚",
-    "九州",
-    "百川",
-    "云帆",
-]
-SUFFIXES = [
-    "机械",
-    "科技",
-    "物流",
-    "制造",
-    "电子",
-    "医药",
-    "食品",
-    "建材",
-    "化工",
-    "汽配",
-    "精密",
-    "纺织",
-]
 
 
 @dataclass(frozen=True)
@@ -166,9 +135,7 @@ def generate(scale: Scale, *, seed: int, now: datetime) -> BigData:
     for i in range(scale.clients):
         reg = str(region_of[i])
         city = REGIONS[region_index[reg]][2][int(city_pick[i])]
-        name = (
-            f"{city}{PREFIXES[i % len(PREFIXES)]}{SUFFIXES[(i // 16) % len(SUFFIXES)]}{i + 1:05d}"
-        )
+        name = f"{city}{PREFIXES[i % len(PREFIXES)]}{SUFFIXES[(i // len(PREFIXES)) % len(SUFFIXES)]}{i + 1:05d}"
         made = start + timedelta(seconds=float(c_created[i]))
         clients.append(
             (

@@ -13,43 +13,11 @@ from bot.config.org import Person, Role
 from bot.orgsync import sync_org
 from handlers.shared.access import AccessPolicy
 from storage.models import Approval, ApprovalStep, Client
+from tests.security.matrix_table import EVERYONE, SEES
+from tests.security.matrix_table import REPS as OWNERS
 from tests.support.crm import seed_world
 from tests.support.harness import make_config
 
-EVERYONE = [
-    "chen.zhiyuan",
-    "wang.li",
-    "zhao.lei",
-    "sun.mei",
-    "huang.tao",
-    "he.jing",
-    "zhang.wei",
-    "li.na",
-    "liu.yang",
-    "zhou.jie",
-    "wu.fang",
-    "xu.qing",
-    "ma.jun",
-    "lin.feng",
-]
-OWNERS = ["zhang.wei", "li.na", "liu.yang", "zhou.jie", "wu.fang"]
-# Whose clients each person sees, written out by hand from config.yaml's org chart.
-SEES = {
-    "zhang.wei": {"zhang.wei"},
-    "li.na": {"li.na"},
-    "liu.yang": {"liu.yang"},
-    "zhou.jie": {"zhou.jie"},
-    "wu.fang": {"wu.fang"},
-    "zhao.lei": {"zhang.wei", "li.na"},  # supervisor of 华东一组
-    "sun.mei": {"liu.yang"},
-    "huang.tao": {"zhou.jie"},
-    "he.jing": {"wu.fang"},
-    "wang.li": {"zhang.wei", "li.na", "liu.yang"},  # manager of both 华东 teams
-    "chen.zhiyuan": set(OWNERS),  # director over 华东 and 华南
-    "lin.feng": set(OWNERS),  # admin
-    "xu.qing": set(),  # legal: only what an approval copies them on
-    "ma.jun": set(),
-}
 LOGS_VISITS = {"rep", "supervisor", "manager", "director"}
 SUBMITS_APPROVALS = {"rep", "supervisor", "manager", "director", "admin"}
 
