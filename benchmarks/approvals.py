@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingress import Store, _pg, free_port, stop_process, wait_port  # noqa: E402
+from benchmarks.ingress import Store, _pg, bench_config, free_port, stop_process, wait_port  # noqa: E402
 
 CLIENT = "基准测试客户"
 
@@ -45,22 +45,11 @@ def serve_bot(port: int, db_url: str, n: int) -> None:
     from aiohttp import web
 
     from bot.app import build_runtime, create_app
-    from bot.config import load_config_text
-    from bot.config.channels import Channels, WecomApp
     from bot.config.org import Person, Role
     from bot.logs import setup_logging
     from storage.models import Client
 
-    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url})
-    app = WecomApp(
-        corp_id=os.environ["BENCH_CORP_ID"],
-        agent_id=int(os.environ["BENCH_AGENT_ID"]),
-        secret=os.environ["BENCH_SECRET"],
-        token=os.environ["BENCH_TOKEN"],
-        encoding_aes_key=os.environ["BENCH_AES_KEY"],
-        api_base=os.environ["BENCH_API_BASE"],
-    )
+    config = bench_config(db_url)
     people: list[Person] = []
     for i, (rep, sup) in enumerate(pairs(n), start=1):
         people.append(
@@ -83,9 +72,7 @@ def serve_bot(port: int, db_url: str, n: int) -> None:
                 wecom_userid=rep,
             )
         )
-    config = config.model_copy(
-        update={"channels": Channels(wecom=(app,)), "people": config.people + tuple(people)}
-    )
+    config = config.model_copy(update={"people": config.people + tuple(people)})
     setup_logging(config)
     rt = build_runtime(config)
 

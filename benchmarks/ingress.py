@@ -34,10 +34,13 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from bot.config.models import AppConfig
 
 REP = "ZhangWei"  # a rep from config.yaml
 PATH = "/wecom/callback"
@@ -133,31 +136,39 @@ def _generator(port: int, creds: dict[str, str], args: dict[str, Any], out: Any)
 
 
 # ---------------------------------------------------------------------------- the bot server
+def bench_config(db_url: str) -> "AppConfig":
+    """config.yaml on ``db_url``, with one WeCom app: the simulator's, from the BENCH_* variables
+    (the benchmarks' bot processes all start from it)."""
+    from bot.config import load_config_text
+    from bot.config.channels import Channels, WecomApp
+
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url})
+    app = WecomApp(
+        corp_id=os.environ["BENCH_CORP_ID"],
+        agent_id=int(os.environ.get("BENCH_AGENT_ID", AGENT_ID)),
+        secret=os.environ["BENCH_SECRET"],
+        token=os.environ["BENCH_TOKEN"],
+        encoding_aes_key=os.environ["BENCH_AES_KEY"],
+        api_base=os.environ["BENCH_API_BASE"],
+    )
+    return config.model_copy(update={"channels": Channels(wecom=(app,))})
+
+
 def serve_bot(port: int, db_url: str, workers: bool, handlers: str) -> None:
     from aiohttp import web
 
     from bot.app import build_runtime, create_app
-    from bot.config import load_config_text
-    from bot.config.channels import Channels, WecomApp
     from bot.events import TextEvent
     from bot.logs import setup_logging
     from bot.pipeline.context import Context
     from bot.pipeline.router import Router
     from storage.models import AuditLog
 
-    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url})
-    app = WecomApp(
-        corp_id=os.environ["BENCH_CORP_ID"],
-        agent_id=AGENT_ID,
-        secret=os.environ["BENCH_SECRET"],
-        token=os.environ["BENCH_TOKEN"],
-        encoding_aes_key=os.environ["BENCH_AES_KEY"],
-        api_base=os.environ["BENCH_API_BASE"],
-    )
+    config = bench_config(db_url)
     # One rep sends the whole load: lift the per-user cap, which exists to stop exactly that.
     server = config.server.model_copy(update={"max_events_per_user_minute": 10_000_000})
-    config = config.model_copy(update={"channels": Channels(wecom=(app,)), "server": server})
+    config = config.model_copy(update={"server": server})
     senders = int(os.environ.get("BENCH_SENDERS", "0"))
     if senders:  # load.py's many senders: reps of 华东一组, so the real handlers take them too
         from bot.config.org import Person, Role

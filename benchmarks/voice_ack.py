@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingress import Store, free_port, stop_process, wait_port  # noqa: E402
+from benchmarks.ingress import Store, bench_config, free_port, stop_process, wait_port  # noqa: E402
 
 AUDIO = ROOT / "tests" / "data" / "audio"
 TEXT_REP = "ZhangWei"  # a rep from config.yaml: his texts run the follow-up handlers too
@@ -42,21 +42,10 @@ def serve_bot(port: int, db_url: str, notes: int) -> None:
     from aiohttp import web
 
     from bot.app import create_app
-    from bot.config import load_config_text
-    from bot.config.channels import Channels, WecomApp
     from bot.config.org import Person
     from bot.logs import setup_logging
 
-    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    config = load_config_text(text, env={"SALESBOT_DATABASE_URL": db_url})
-    app = WecomApp(
-        corp_id=os.environ["BENCH_CORP_ID"],
-        agent_id=int(os.environ["BENCH_AGENT_ID"]),
-        secret=os.environ["BENCH_SECRET"],
-        token=os.environ["BENCH_TOKEN"],
-        encoding_aes_key=os.environ["BENCH_AES_KEY"],
-        api_base=os.environ["BENCH_API_BASE"],
-    )
+    config = bench_config(db_url)
     reps = tuple(
         Person(
             id=pid, name=name, role="rep", team="east-1", supervisor="zhao.lei", wecom_userid=uid
@@ -66,7 +55,6 @@ def serve_bot(port: int, db_url: str, notes: int) -> None:
     database = config.database.model_copy(update={"media_dir": os.environ["BENCH_MEDIA_DIR"]})
     config = config.model_copy(
         update={
-            "channels": Channels(wecom=(app,)),
             "people": config.people + reps,
             "database": database,
         }
