@@ -184,7 +184,7 @@ def build_runtime(
         for p in feature.permissions:
             policy.allow(p.action, p.roles, p.label)
     try:
-        dispatcher = Dispatcher([f.router for f in features], gate=policy)
+        dispatcher = Dispatcher([r for f in features for r in f.routers(config)], gate=policy)
     except ValueError as exc:
         raise StartupError(f"启动失败：{exc}") from exc
     deps = ChannelDeps(

@@ -14,6 +14,7 @@ from bot.pipeline.router import Router
 
 if TYPE_CHECKING:
     from bot.app import Runtime
+    from bot.config.models import AppConfig
 
 # A service, or (service, the type handlers ask for it by) — e.g. a protocol another feature calls.
 ServiceFactory = Callable[["Runtime"], Iterable[object | tuple[object, type]]]
@@ -42,6 +43,13 @@ class Feature:
     services: ServiceFactory | None = None
     # Scheduled jobs (bot/jobs.py): the scheduler ticks them, the workers run them.
     jobs: tuple[JobSpec, ...] = ()
+    # Routers built from the validated config, for what an admin names there (e.g. the chat
+    # command of each approval template).
+    config_routers: Callable[[AppConfig], Iterable[Router]] | None = None
+
+    def routers(self, config: AppConfig) -> list[Router]:
+        extra = list(self.config_routers(config)) if self.config_routers is not None else []
+        return [self.router, *extra]
 
 
 class StartupError(RuntimeError):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.config.org import Role
 from bot.feature import Feature, permission
 from handlers.approvals.router import SUBMIT, VIEW, router
+from handlers.approvals.starting import starters
 from handlers.shared.access import ALL_ROLES
 
 if TYPE_CHECKING:
@@ -45,4 +46,5 @@ FEATURE = Feature(
         permission(VIEW, ALL_ROLES, "查看审批"),
     ),
     services=services,
+    config_routers=starters,
 )

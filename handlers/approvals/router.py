@@ -17,18 +17,13 @@ from bot.replies import CardMessage, CardUpdate, Markdown, Text
 from cards.store import CardStore
 from handlers.approvals import guided, store
 from handlers.approvals.card import ApprovalTap, Op, reason_from, reason_prompt
-from handlers.approvals.clients import ambiguous_text, client_values
 from handlers.approvals.desk import STALE, ApprovalDesk
 from handlers.approvals.guided import GuidedDrafts
 from handlers.approvals.offer import OfferTap, amount_templates, answered
-from handlers.approvals.parse import parse_args, template_for_command
 from handlers.approvals.queries import requests_of, waiting_for
 from handlers.approvals.states import Status
 from handlers.approvals.values import read_date
 from handlers.approvals.view import load, summary_line
-from handlers.shared.access import CLIENT_NOT_VISIBLE, AccessPolicy
-from handlers.shared.catalog import CatalogService
-from handlers.shared.crm import find_client
 from nlp.intent import Topic
 from storage.media import MediaStore
 from storage.models import Approval
@@ -41,99 +36,6 @@ VIEW = "approvals.view"
 GROUP = "审批"
 LIST_LIMIT = 10
 CARDS_RESENT = 5
-
-
-# ---------------------------------------------------------------------- starting a request
-async def start_request(
-    ctx: Context,
-    person: Person,
-    name: str,
-    args: str,
-    guide: GuidedDrafts,
-    catalogs: CatalogService,
-    policy: AccessPolicy,
-) -> None:
-    found = template_for_command(dict(ctx.config.approvals), name)
-    if found is None:
-        names = "、".join(t.name for t in ctx.config.approvals.values())
-        ctx.reply(Text(f"没有名为“{name}”的审批模板。可用的有：{names}"))
-        return
-    template_id, template = found
-    draft = await store.open_draft(person.id)  # sent again: fills the draft's missing fields
-    same = draft is not None and draft.template == template_id
-    form: dict[str, object] = dict(draft.form) if draft is not None and same else {}
-    parsed = parse_args(template, args, [k for k, v in form.items() if v not in (None, "")])
-    raw: dict[str, object] = dict(parsed.raw)
-    client_id = deal_id = None
-    query = parsed.raw.get("client")
-    if query:
-        lookup = await find_client(query, person, catalogs=catalogs, policy=policy)
-        if lookup.ambiguous:
-            ctx.reply(Text(ambiguous_text(lookup.candidates, name)))
-            return
-        if lookup.client is None:
-            ctx.reply(Text(CLIENT_NOT_VISIBLE.format(query=query)))
-            return
-        # What the draft already has counts: a typed amount is not replaced by the deal's.
-        values = await client_values(template, lookup.client, person, form | raw)
-        raw |= values.raw
-        client_id, deal_id = values.client_id, values.deal_id
-    started = await guide.service.start(
-        person,
-        template_id,
-        raw,
-        platform=ctx.event.platform,
-        client_id=client_id,
-        deal_id=deal_id,
-    )
-    await guide.started(ctx, person, started)
-
-
-def _starter(command_name: str, example: str) -> None:
-    @router.command(
-        command_name,
-        summary=f"发起审批，例如 /{command_name} {example}",
-        usage=f"/{command_name} {example}",
-        permission=SUBMIT,
-        group=GROUP,
-    )
-    async def start(
-        ctx: Context,
-        person: Person,
-        command: CommandInvocation,
-        guide: GuidedDrafts,
-        catalogs: CatalogService,
-        policy: AccessPolicy,
-    ) -> None:
-        await start_request(ctx, person, command_name, command.args, guide, catalogs, policy)
-
-    start.__qualname__ = f"start_{command_name}"
-
-
-_starter("报价", "华东机械 30万 折扣5%")
-_starter("合同", "华东机械 50万")
-_starter("样品", "华东机械 传感器模组2套")
-_starter("技术支持", "华东机械 现场调试")
-
-
-@router.command(
-    "审批",
-    "approve",
-    summary="按模板发起审批，例如 /审批 报价审批 华东机械 30万",
-    usage="/审批 模板 内容",
-    permission=SUBMIT,
-    group=GROUP,
-)
-async def start_any(
-    ctx: Context,
-    person: Person,
-    command: CommandInvocation,
-    guide: GuidedDrafts,
-    catalogs: CatalogService,
-    policy: AccessPolicy,
-) -> None:
-    name, _, rest = command.args.strip().partition(" ")
-    await start_request(ctx, person, name, rest, guide, catalogs, policy)
 
 
 @router.tap(OfferTap, "approvals.offer")

@@ -22,12 +22,11 @@ from bot.app import build_runtime
 from bot.channels.testing import SentMessage
 from bot.clock import ManualClock
 from bot.config.org import ROLE_LABELS
-from bot.pipeline.dispatcher import UNKNOWN_COMMAND, Dispatcher
+from bot.pipeline.dispatcher import UNKNOWN_COMMAND
 from bot.replies import CardMessage, CardUpdate, File, Image, Markdown, Reply, Text
 from cards.store import CardStore
 from handlers.approvals.decide import Outcome
 from handlers.approvals.service import ApprovalService
-from handlers.features import features
 from handlers.followup.ask import NOT_RECORDED
 from handlers.shared.access import NOT_ALLOWED, NOT_YOUR_CARD, UNKNOWN_USER
 from storage.models import (
@@ -81,7 +80,7 @@ ENGLISH = re.compile(r"Traceback|Error|Exception|\bNone\b|[A-Za-z]+ [A-Za-z]+ [A
 
 def test_the_table_has_a_row_for_every_command_card_action_and_person(sqlite_url: str) -> None:
     runtime = build_runtime(make_config(sqlite_url))
-    dispatcher = Dispatcher([f.router for f in features()], gate=runtime.policy)
+    dispatcher = runtime.dispatcher
     assert {s.name for s in dispatcher.commands.specs} == {c.command for c in COMMANDS}
     assert dispatcher.actions.prefixes == set(TAPS)
     assert {p.id: p.role for p in runtime.config.people} == ROLES

@@ -279,3 +279,46 @@ async def test_plain_language_asks_for_the_two_lists(bot: Harness) -> None:
     await bot.say("zhao.lei", "有什么需要我审批的吗")
     sent = await bot.next_sent(2)  # the list, and the card again to act on
     assert texts(sent)["zhao.lei"][0].startswith("**等你审批的申请（1）**")
+
+
+async def test_the_commands_are_the_ones_config_names(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    """An admin renames /样品 to /寄样 and adds a 开票申请 template with /开票: both work and
+    /帮助 shows them with an example made of the fields' hints; the old name is gone."""
+    config = make_config(db_url)
+    sample = config.approvals["sample"].model_copy(update={"command": "寄样"})
+    invoice = ApprovalTemplate.model_validate(
+        {
+            "name": "开票申请",
+            "command": "开票",
+            "fields": [
+                {"key": "client", "label": "客户", "hint": "客户名称，例如 华东机械"},
+                {"key": "amount", "label": "开票金额", "type": "amount", "hint": "例如 12万"},
+            ],
+            "route": [{"chain": ["supervisor"]}],
+        }
+    )
+    bot = await start_bot(
+        db_url, aiohttp_client, approvals={**config.approvals, "sample": sample, "invoice": invoice}
+    )
+    await bot.say("zhang.wei", "/开票 华东机械 12万")
+    said = texts(await bot.next_sent(3))["zhang.wei"]
+    assert said[-1].startswith("已提交开票申请 #") and "待 赵磊 审批" in said[-1]
+    invoiced = await Approval.get(requester_id="zhang.wei", template="invoice")
+    assert invoiced.status == "pending" and invoiced.form["amount"] == 120000
+
+    await bot.say("zhang.wei", "/寄样 华东机械 样机一台")
+    assert texts(await bot.next_sent(3))["zhang.wei"][-1].startswith("已提交样品寄送 #")
+    await bot.say("zhang.wei", "/样品 华东机械 样机一台")
+    (unknown,) = await bot.next_sent()
+    assert isinstance(unknown.reply, Text)
+    assert unknown.reply.text == "没有 /样品 这个命令。发送 /帮助 查看可用命令。"
+
+    await bot.say("zhang.wei", "/帮助")
+    (helped,) = await bot.next_sent()
+    assert isinstance(helped.reply, Text | Markdown)
+    assert "- `/开票` 发起开票申请" in helped.reply.text
+    assert "- `/寄样` 发起样品寄送" in helped.reply.text
+    assert "- `/样品`" not in helped.reply.text
+    await bot.say("zhang.wei", "/帮助 开票")
+    (usage,) = await bot.next_sent()
+    assert isinstance(usage.reply, Text | Markdown) and "/开票 华东机械 12万" in usage.reply.text

@@ -69,7 +69,8 @@ def policy_commands(policy: AccessPolicy) -> list:  # type: ignore[type-arg]
     from bot.pipeline.dispatcher import Dispatcher
     from handlers.features import features
 
-    return Dispatcher([f.router for f in features()], gate=policy).commands.specs
+    routers = [r for f in features() for r in f.routers(policy.config)]
+    return Dispatcher(routers, gate=policy).commands.specs
 
 
 def test_a_director_sees_their_region_only(sqlite_url: str) -> None:
