@@ -46,7 +46,10 @@ class CommandTable:
         for n in spec.names:
             key = n.lower()
             if key in self._by_name:
-                raise ValueError(f"command name /{n} is registered twice")
+                # An approval template's `command` in config.yaml can meet a built-in one.
+                raise ValueError(
+                    f"命令 /{n} 被注册了两次：如果是 config.yaml 里审批模板的 command，请换一个名字"
+                )
             self._by_name[key] = spec
         self._specs.append(spec)
 

@@ -54,7 +54,7 @@ def test_roles() -> None:
 
 def test_duplicate_names_are_refused() -> None:
     t = table()
-    with pytest.raises(ValueError, match="registered twice"):
+    with pytest.raises(ValueError, match="被注册了两次"):
         t.add(CommandSpec("别的", ("HELP",)))
 
 

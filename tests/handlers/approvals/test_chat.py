@@ -322,3 +322,17 @@ async def test_the_commands_are_the_ones_config_names(db_url: str, aiohttp_clien
     await bot.say("zhang.wei", "/帮助 开票")
     (usage,) = await bot.next_sent()
     assert isinstance(usage.reply, Text | Markdown) and "/开票 华东机械 12万" in usage.reply.text
+
+
+def test_a_template_command_that_takes_a_built_in_name_stops_startup(sqlite_url: str) -> None:
+    from bot.app import build_runtime
+    from bot.feature import StartupError
+
+    config = make_config(sqlite_url)
+    sample = config.approvals["sample"].model_copy(update={"command": "帮助"})
+    with pytest.raises(
+        StartupError, match=r"命令 /帮助 被注册了两次：如果是 config\.yaml 里审批模板"
+    ):
+        build_runtime(
+            config.model_copy(update={"approvals": {**config.approvals, "sample": sample}})
+        )
