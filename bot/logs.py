@@ -101,6 +101,7 @@ def setup_logging(config: AppConfig, stream: object = None) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(config.logging.level)
     # Library chatter at INFO is noise in an operator's log (and the ORM would echo SQL values).
-    for noisy in ("tortoise", "aiosqlite", "asyncpg", "aiohttp.access", "aerich"):
+    # APScheduler logs every tick of every job ("Running job …") at INFO.
+    for noisy in ("tortoise", "aiosqlite", "asyncpg", "aiohttp.access", "aerich", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler

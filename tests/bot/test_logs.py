@@ -53,3 +53,19 @@ def test_configured_secrets_and_url_tokens_are_masked() -> None:
     assert [r["level"] for r in records] == ["info", "info", "warning", "error"]
     assert records[1]["url"].endswith("access_token=***")
     assert "RuntimeError" in records[3]["exc"]
+
+
+def test_the_scheduler_library_does_not_log_every_tick() -> None:
+    """APScheduler says "Running job …" at INFO for every job every minute: an operator's log at
+    the shipped INFO level would be mostly that."""
+    config = load_config_text((ROOT / "config.yaml").read_text(encoding="utf-8"), env={})
+    stream = io.StringIO()
+    handler = setup_logging(config, stream)
+    try:
+        logging.getLogger("apscheduler.executors.default").info("Running job tick")
+        logging.getLogger("apscheduler.scheduler").warning("Run time of job was missed")
+        logging.getLogger("salesbot.test").info("event handled")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    said = [json.loads(line)["msg"] for line in stream.getvalue().splitlines()]
+    assert said == ["Run time of job was missed", "event handled"]
