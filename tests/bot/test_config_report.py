@@ -185,6 +185,39 @@ channels:
     ]
 
 
+def test_schedules_and_time_zones_are_explained_in_chinese_with_a_guess() -> None:
+    text = edit(
+        EXAMPLE,
+        ("timezone: Asia/Shanghai\n", "timezone: Asia/Shangai\n"),
+        ("  urgent: []", "  urgent: [reminder, aproval_escalation]"),
+        ('  daily_digest: "08:30"', '  daily_digest: "8:30"'),
+        ("  weekly_calibration: fri 17:00", "  weekly_calibration: friday 17:00"),
+        ("  approval_sla: every 5m", "  approval_sla: every 7m"),
+        ("  checklist_scan: every 10m", "  checklist_scan: daily"),
+    )
+    report = check_config_text(text, env={}, today=COVERED_DAY)
+    forms = (
+        "应写成「08:30」（每天）、「fri 17:00」或「mon,thu 09:00」（那几天）、"
+        "「every 5m」（每隔一段时间，单位 s、m、h）"
+    )
+    assert [str(p) for p in report.errors] == [
+        "timezone: 未知的时区「Asia/Shangai」（是不是 Asia/Shanghai？），应为 Asia/Shanghai "
+        f"这样的 IANA 时区名（第 {line_of(text, 'Asia/Shangai')} 行）",
+        "schedules.urgent[1]: 未知的推送类型「aproval_escalation」（是不是 approval_escalation？），"
+        "可选：reminder、digest、checklist、stall_rep、stall_supervisor、stall_director、"
+        "calibration、approval_reminder、approval_escalation、incentive_settlement"
+        f"（第 {line_of(text, 'aproval_escalation')} 行）",
+        f"schedules.checklist_scan: 「daily」不是有效的时间表，{forms}"
+        f"（第 {line_of(text, 'checklist_scan: daily')} 行）",
+        f"schedules.daily_digest: 「8:30」不是有效的时间表，{forms}（是不是 08:30？）"
+        f"（第 {line_of(text, 'daily_digest')} 行）",
+        f"schedules.weekly_calibration: 「friday 17:00」不是有效的时间表，{forms}"
+        f"（是不是 fri 17:00？）（第 {line_of(text, 'friday 17:00')} 行）",
+        "schedules.approval_sla: 「every 7m」的间隔必须能整除 60，否则整点前后的间隔会不一样"
+        f"（可选：1、2、3、4、5、6、10、12、15、20、30）（第 {line_of(text, 'every 7m')} 行）",
+    ]
+
+
 def test_warnings_are_listed_apart_from_errors() -> None:
     text = edit(
         EXAMPLE,
