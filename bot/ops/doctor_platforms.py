@@ -135,10 +135,37 @@ async def _wecom_callback(config: AppConfig, app: WecomApp, title: str, clock: C
         return ok(name, f"{url} 通过了企业微信的 URL 校验")
     if status == 404:
         return fail(name, f"{url} 返回 404", "检查 callback_path 与反向代理的转发路径是否一致")
+    if status in PROXY_DOWN:
+        return _proxy_down(name, url, status, config)
+    if status >= 500:
+        return fail(name, f"{url} 校验时出错（HTTP {status}）", "查看 salesbot serve 的日志")
+    if status in (400, 403):  # the bot's own refusal: the signature or the decryption failed
+        return fail(
+            name,
+            f"{url} 没有通过 URL 校验（HTTP {status}）",
+            "运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效",
+        )
+    return _not_the_bot(name, url, status)
+
+
+# What a reverse proxy answers when the bot behind it is down or unreachable.
+PROXY_DOWN = frozenset({502, 503, 504})
+
+
+def _proxy_down(name: str, url: str, status: int, config: AppConfig) -> Finding:
+    where = f"{config.server.host}:{config.server.port}"
     return fail(
         name,
-        f"{url} 没有通过 URL 校验（HTTP {status}）",
-        "运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效",
+        f"{url} 返回 HTTP {status}：机器人未运行或反向代理无法连到它",
+        f"运行 salesbot serve，并确认反向代理把该路径转发到机器人监听的 {where}",
+    )
+
+
+def _not_the_bot(name: str, url: str, status: int) -> Finding:
+    return fail(
+        name,
+        f"{url} 返回 HTTP {status}，不是机器人的应答",
+        "检查 server.public_url 和反向代理：该路径应转发到 salesbot serve",
     )
 
 
@@ -219,16 +246,21 @@ async def _http_callback(
         )
     url = config.server.public_url.rstrip("/") + app.callback_path
     try:
-        # A GET reaches the POST-only route without creating a message: 405 means it is served.
+        # A GET reaches the POST-only route without creating a message (nor a refused-callback
+        # metric): the bot answers 405 and names POST as allowed, which a proxy of its own does not.
         async with session.get(url) as resp:
-            status = resp.status
+            status, allowed = resp.status, resp.headers.get("Allow", "")
     except (aiohttp.ClientError, TimeoutError) as exc:
         return fail(
             name, f"{url} 无法连接（{type(exc).__name__}）", "先运行 salesbot serve，并检查反向代理"
         )
+    if status == 405 and "POST" in allowed:
+        return ok(name, f"{url} 由运行中的机器人应答")
     if status == 404:
         return fail(name, f"{url} 返回 404", "检查 callback_path 与反向代理的转发路径是否一致")
-    return ok(name, f"{url} 可以访问")
+    if status >= 500:  # the bot never fails a GET on this route: the proxy answered for it
+        return _proxy_down(name, url, status, config)
+    return _not_the_bot(name, url, status)
 
 
 async def _card_template(

@@ -227,10 +227,53 @@ async def test_dingtalk_http_mode_checks_the_served_callback_path(
         missing = await run_doctor(wrong_path, skip_sections=("database", "wecom", *NOT_LOCAL))
     finally:
         await runner.cleanup()
-    assert found[1].line() == f"✓ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 可以访问"
+    assert (
+        found[1].line()
+        == f"✓ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 由运行中的机器人应答"
+    )
     assert missing[1].line() == (
         f"✗ 钉钉 dingtalk 回调地址：{base}/ding/cb 返回 404"
         " → 检查 callback_path 与反向代理的转发路径是否一致"
+    )
+
+
+async def test_a_proxy_answering_for_a_stopped_bot_is_not_taken_for_the_bot(
+    sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str, aiohttp_server: Any
+) -> None:
+    """nginx with the bot down answers 502 on every path: a ✗ that says so, for both platforms;
+    any other answer that is not the bot's own is no ✓ either."""
+    wecom, ding = sims
+    answer = {"status": 502}
+
+    async def proxy(request: web.Request) -> web.Response:
+        return web.Response(status=answer["status"], text="<html>Bad Gateway</html>")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    server = await aiohttp_server(app)
+    base = str(server.make_url("")).rstrip("/")
+    http = {"mode": "http", "callback_path": "/dingtalk/callback"}
+    config = configured(sqlite_url, wecom, ding, public_url=base, ding_app=http)
+    found = await run_doctor(config, skip_sections=("database", *NOT_LOCAL))
+    by_title = {f.title: f.line() for f in found}
+    fix = "运行 salesbot serve，并确认反向代理把该路径转发到机器人监听的 127.0.0.1:8080"
+    assert by_title["企业微信 wecom 回调地址"] == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 返回 HTTP 502："
+        f"机器人未运行或反向代理无法连到它 → {fix}"
+    )
+    assert by_title["钉钉 dingtalk 回调地址"] == (
+        f"✗ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 返回 HTTP 502："
+        f"机器人未运行或反向代理无法连到它 → {fix}"
+    )
+    answer["status"] = 200  # e.g. a default site's page where the bot should be
+    found = await run_doctor(config, skip_sections=("database", *NOT_LOCAL))
+    by_title = {f.title: f.line() for f in found}
+    wrong = "检查 server.public_url 和反向代理：该路径应转发到 salesbot serve"
+    assert by_title["企业微信 wecom 回调地址"] == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 返回 HTTP 200，不是机器人的应答 → {wrong}"
+    )
+    assert by_title["钉钉 dingtalk 回调地址"] == (
+        f"✗ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 返回 HTTP 200，不是机器人的应答 → {wrong}"
     )
 
 
