@@ -7,7 +7,8 @@ Stream connection opened and closed, and a card instance that is created but nev
 The callback check sends WeCom's own URL verification (a signed, encrypted ``echostr``) to
 ``server.public_url`` + the callback path, i.e. to the running bot as WeCom would reach it. It
 proves the route is served and that the running bot decrypts with this file's token and key; it
-cannot prove WeCom holds the same key (no API tells), which only WeCom's next callback shows.
+cannot prove WeCom holds the same key (no API tells): WeCom checks that itself, with the same
+verification, when the admin saves the callback URL in its console.
 """
 
 from __future__ import annotations
@@ -93,8 +94,11 @@ def _wecom_key(app: WecomApp, title: str) -> Finding:
             "不是 43 位 Base64 密钥，回调无法解密",
             "在应用的「接收消息 → 设置 API 接收」页重新复制 EncodingAESKey，填到 channels.wecom.encoding_aes_key",
         )
+    # No API tells whether WeCom holds the same key; WeCom checks it itself (with the URL
+    # verification this doctor imitates) when the admin saves the callback URL in its console.
     return ok(
-        f"{title} EncodingAESKey", "格式正确（与企业微信后台是否一致，要等第一条回调才能确认）"
+        f"{title} EncodingAESKey",
+        "格式正确；是否与企业微信后台一致，由企业微信在后台保存回调 URL 时校验",
     )
 
 

@@ -89,7 +89,7 @@ async def test_all_checks_pass_with_the_right_credentials(
         f"✓ 数据库 {redact_url(db_url)}：可以连接，结构已是最新",
         "✓ 企业微信 wecom 获取 token：corp_id 和 Secret 正确",
         f"✓ 企业微信 wecom 应用：「销售助手」（agentid {wecom.agent_id}）可见范围 2 人、1 个部门",
-        "✓ 企业微信 wecom EncodingAESKey：格式正确（与企业微信后台是否一致，要等第一条回调才能确认）",
+        "✓ 企业微信 wecom EncodingAESKey：格式正确；是否与企业微信后台一致，由企业微信在后台保存回调 URL 时校验",
         f"✓ 企业微信 wecom 回调地址：{base}/wecom/callback 通过了企业微信的 URL 校验",
         "✓ 钉钉 dingtalk 获取 token：AppKey 和 AppSecret 正确",
         "✓ 钉钉 dingtalk Stream 连接：已建立并正常关闭",
@@ -172,8 +172,11 @@ async def test_wrong_aes_key_and_callback_states(
         found = await run_doctor(config, skip_sections=("database", "dingtalk", *NOT_LOCAL))
     finally:
         await runner.cleanup()
-    assert found[-1].status == "fail"
-    assert "没有通过 URL 校验（HTTP 40" in found[-1].detail
+    # Same token, other key: the signature holds and the decryption fails (the bot's 400).
+    assert found[-1].line() == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 没有通过 URL 校验（HTTP 400）"
+        " → 运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效"
+    )
 
 
 async def test_database_unreachable_and_not_migrated(tmp_path: Path) -> None:
