@@ -176,6 +176,10 @@ def _not_the_bot(name: str, url: str, status: int) -> Finding:
 DINGTALK_SECRET_FIX = "在钉钉开发者后台「凭证与基础信息」复制 Client ID 和 Client Secret，填到 channels.dingtalk.app_key / app_secret"
 
 
+STREAM_BUSY_FIX = "钉钉 Stream 网关暂时不可用：稍后再运行 salesbot doctor；一直失败请检查本机到 openapi_base 的网络"
+STREAM_MODE_FIX = "在钉钉开发者后台确认应用已发布、机器人的消息接收模式为 Stream 模式"
+
+
 async def check_dingtalk(config: AppConfig, app: DingtalkApp) -> list[Finding]:
     title = f"钉钉 {app.name}"
     timeout = aiohttp.ClientTimeout(total=min(app.timeout_s, PROBE_TIMEOUT_S))
@@ -227,7 +231,10 @@ async def _stream(session: aiohttp.ClientSession, app: DingtalkApp, title: str) 
         ) as resp:
             status, data = resp.status, await resp.json(content_type=None)
         if status != 200:
-            return fail(name, f"connections/open 返回 HTTP {status}", DINGTALK_SECRET_FIX)
+            code = data.get("code", "") if isinstance(data, dict) else ""
+            # The token fetch just passed with the same key and secret: not a credentials problem.
+            fix = STREAM_BUSY_FIX if status >= 500 else STREAM_MODE_FIX
+            return fail(name, f"connections/open 返回 HTTP {status} {code}".strip(), fix)
         endpoint, ticket = str(data.get("endpoint") or ""), str(data.get("ticket") or "")
         ws = await session.ws_connect(URL(endpoint).update_query(ticket=ticket))
         await ws.close()

@@ -16,7 +16,7 @@ from bot.config.channels import Channels
 from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.devtools.sim.wecom import WecomSimulator
 from bot.ops.doctor import report, run_doctor
-from bot.ops.doctor_local import check_asr, check_database, check_llm
+from bot.ops.doctor_local import check_asr, check_database, check_font, check_llm
 from bot.ops.findings import Finding
 from storage.db import redact_url
 from tests.pipeline.test_processes import free_port
@@ -211,6 +211,36 @@ async def test_a_missing_model_gives_the_exact_line(tmp_path: Path) -> None:
         f"（model directory {missing} does not exist）"
         " → 检查 asr.model：bundled-base、一个存在的模型目录或模型名称"
     )
+
+
+async def test_dingtalk_stream_gateway_refusing_the_connection_is_a_fail(
+    sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str
+) -> None:
+    wecom, ding = sims
+    ding.refuse_connections(1)  # the gateway answers connections/open with 503
+    config = configured(sqlite_url, wecom, ding)
+    found = await run_doctor(config, skip_sections=("database", "wecom", *NOT_LOCAL))
+    assert lines(found) == [
+        "✓ 钉钉 dingtalk 获取 token：AppKey 和 AppSecret 正确",
+        "✗ 钉钉 dingtalk Stream 连接：connections/open 返回 HTTP 503 ServiceUnavailable → "
+        "钉钉 Stream 网关暂时不可用：稍后再运行 salesbot doctor；一直失败请检查本机到 openapi_base 的网络",
+        f"✓ 钉钉 dingtalk 卡片模板：{TEMPLATE} 可用",
+    ]
+    assert report(found)[1] == 1
+
+
+def test_no_font_with_chinese_glyphs_is_a_fail() -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager, get_data_path
+
+    # matplotlib's own DejaVu Sans: a real font, without Chinese glyphs.
+    latin = Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    only_latin = [font_manager.FontEntry(fname=str(latin), name="DejaVu Sans")]
+    assert check_font(only_latin).line() == (
+        "✗ 图表中文字体：没有找到能显示中文的字体，图表里的中文会显示成方框"
+        " → 安装 fonts-noto-cjk 或 fonts-wqy-microhei（apt install），然后重启"
+    )
+    assert check_font([]).status == "fail"
 
 
 async def test_dingtalk_http_mode_checks_the_served_callback_path(
