@@ -247,6 +247,37 @@ def test_warnings_are_listed_apart_from_errors() -> None:
     ]
 
 
+def test_an_admin_the_bot_cannot_reach_in_chat_is_a_warning() -> None:
+    unreachable = "没有人能用 /状态，也收不到机器人发给管理员的通知（如消息投递失败）"
+    no_ids = edit(
+        EXAMPLE,
+        (
+            "role: admin, title: 系统管理员, wecom_userid: LinFeng}",
+            "role: admin, title: 系统管理员}",
+        ),
+    )
+    report = check_config_text(no_ids, env={}, today=COVERED_DAY)
+    assert report.errors == []
+    assert [str(p) for p in report.warnings] == [
+        f"people[13]: 没有一位管理员填写了 wecom_userid 或 dingtalk_staff_id：{unreachable}"
+        f"（第 {line_of(no_ids, '{id: lin.feng')} 行）"
+    ]
+    no_admin = edit(
+        EXAMPLE, ("role: admin, title: 系统管理员", "role: director, title: 系统管理员")
+    )
+    report = check_config_text(no_admin, env={}, today=COVERED_DAY)
+    assert [str(p) for p in report.warnings] == [
+        f"people: 没有管理员（role: admin）：{unreachable}（第 {line_of(no_admin, '{id: chen')} 行）"
+    ]
+    # Org sync that can make someone an admin may bring one with a platform id.
+    synced = edit(
+        no_admin,
+        ("org_sync:\n  enabled: false", "org_sync:\n  enabled: true"),
+        ("    - {title: 销售总监, role: director}", "    - {title: 系统管理员, role: admin}"),
+    )
+    assert check_config_text(synced, env={}, today=COVERED_DAY).warnings == []
+
+
 def test_next_year_is_expected_from_november_and_none_turns_the_calendar_check_off() -> None:
     autumn = check_config_text(EXAMPLE, env={}, today=dt.date(2026, 10, 31))
     november = check_config_text(EXAMPLE, env={}, today=dt.date(2026, 11, 1))
