@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from bot.config.approvals import ApprovalTemplate
 from bot.config.calendar import CalendarSettings, missing_year_warning
-from bot.config.checks import Loc, items, text
 from bot.config.org import Person, Role
 from bot.config.orgsync import OrgSync
+from bot.config.rawdata import Loc, items, text
 
 # The State Council publishes next year's holidays in late October or November; warning about a
 # missing next year earlier than that would be noise.

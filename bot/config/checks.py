@@ -19,8 +19,6 @@ from bot.config.messages import suggestion
 from bot.config.partial import partial
 from bot.config.rawdata import Loc, items, text
 
-__all__ = ["Loc", "items", "reference_problems", "text", "typed_problems"]
-
 KINDS = frozenset(k.value for k in StageKind)
 # Short lists are worth printing in full; a long people list is not.
 LIST_ALL_UP_TO = 8
