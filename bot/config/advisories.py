@@ -14,8 +14,9 @@ from pydantic import ValidationError
 
 from bot.config.approvals import ApprovalTemplate
 from bot.config.calendar import CalendarSettings, missing_year_warning
-from bot.config.checks import Loc, items, text
 from bot.config.org import Person, Role
+from bot.config.orgsync import OrgSync
+from bot.config.rawdata import Loc, items, text
 
 # The State Council publishes next year's holidays in late October or November; warning about a
 # missing next year earlier than that would be noise.
@@ -38,6 +39,33 @@ def people_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
     for i, person in items(raw, "people"):
         if person.get("role") == "rep" and text(person.get("supervisor")) is None:
             yield ("people", i, "supervisor"), "这位销售没有上级：审批和停滞提醒会找不到主管"
+
+
+PLATFORM_IDS = ("wecom_userid", "dingtalk_staff_id")
+UNREACHABLE_ADMINS = "没有人能用 /状态，也收不到机器人发给管理员的通知（如消息投递失败）"
+
+
+def admin_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """No admin the bot can reach in chat: /状态 and the admins' notices go to nobody."""
+    if _sync_may_bring_admins(raw):
+        return  # the directory can supply an admin with a platform id
+    admins = [(i, p) for i, p in items(raw, "people") if p.get("role") == Role.admin.value]
+    if not admins:
+        yield ("people",), f"没有管理员（role: admin）：{UNREACHABLE_ADMINS}"
+    elif not any(text(p.get(key)) for _, p in admins for key in PLATFORM_IDS):
+        yield (
+            ("people", admins[0][0]),
+            f"没有一位管理员填写了 wecom_userid 或 dingtalk_staff_id：{UNREACHABLE_ADMINS}",
+        )
+
+
+def _sync_may_bring_admins(raw: Mapping[str, Any]) -> bool:
+    try:
+        sync = OrgSync.model_validate(raw.get("org_sync") or {})
+    except ValidationError:
+        return False  # reported as an error already
+    roles = [rule.role for rule in sync.roles] + [sync.default_role]
+    return sync.enabled and Role.admin in roles
 
 
 def route_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
@@ -73,4 +101,5 @@ def route_warnings(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
 def config_warnings(raw: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Loc, str]]:
     yield from calendar_warnings(raw, today)
     yield from people_warnings(raw)
+    yield from admin_warnings(raw)
     yield from route_warnings(raw)

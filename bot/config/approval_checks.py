@@ -1,11 +1,11 @@
 """Checks for approval templates and delegations (called from checks.py).
 
 ``approval_references`` reads the raw YAML, like the other reference checks, so an unknown
-approver is reported even when another section failed. ``approval_problems`` checks the typed
-templates. ``stranded_rules`` resolves a template's routes for one rep, so a chain that would end
-with nobody (a rung
-no one fills) is found by ``check-config`` (a warning, see advisories.py), not by a rep at submit
-time.
+approver is reported even when another section failed. ``approval_problems`` checks what needs
+parsed values (conditions, field types, dates), template by template and delegation by delegation
+over the raw mapping, so one bad value hides nothing else. ``stranded_rules`` resolves a
+template's routes for one rep, so a chain that would end with nobody (a rung no one fills) is
+found by ``check-config`` (a warning, see advisories.py), not by a rep at submit time.
 """
 
 from __future__ import annotations
@@ -14,9 +14,17 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from bot.config.approvals import NUMERIC_TYPES, ApprovalTemplate, Condition
+from pydantic import ValidationError
+
+from bot.config.approvals import (
+    NUMERIC_TYPES,
+    ApprovalTemplate,
+    Condition,
+    Delegation,
+    FieldType,
+    TemplateField,
+)
 from bot.config.messages import suggestion
-from bot.config.models import AppConfig
 from bot.config.org import Person, Role
 from handlers.approvals.approvers import is_known_ref
 from handlers.approvals.routing import MissingApprover, route
@@ -54,20 +62,35 @@ def _refs(loc: Loc, refs: object) -> Iterator[tuple[Loc, str]]:
             yield from ((((*loc, j, k), r) for k, r in enumerate(ref) if isinstance(r, str)))
 
 
-def approval_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
-    """Checks over the templates and delegations that validated."""
-    commands = Counter(t.command for t in cfg.approvals.values() if t.command)
-    for tid, template in cfg.approvals.items():
+def approval_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """Checks inside and across templates and delegations, over the raw mapping: a template
+    with one bad value (``sla_hours: abc``) still has its routes checked, and a broken
+    delegation hides no other."""
+    approvals = raw.get("approvals")
+    templates = [
+        (str(tid), t)
+        for tid, t in (approvals.items() if isinstance(approvals, Mapping) else ())
+        if isinstance(t, Mapping)
+    ]
+    commands = Counter(c for _, t in templates if (c := _text(t.get("command"))) is not None)
+    for tid, template in templates:
         base: Loc = ("approvals", tid)
-        if template.command and commands[template.command] > 1:
-            yield (*base, "command"), f"命令 /{template.command} 被多个模板使用"
+        command = _text(template.get("command"))
+        if command is not None and commands[command] > 1:
+            yield (*base, "command"), f"命令 /{command} 被多个模板使用"
         yield from _fields(template, base)
-        if template.route[-1].when:
+        route = _mappings(template.get("route"))
+        if route and route[-1][0] == len(template["route"]) - 1 and route[-1][1].get("when"):
             yield (
-                (*base, "route", len(template.route) - 1, "when"),
-                ("最后一条路线不能带条件，否则有的申请找不到审批路线"),
+                (*base, "route", route[-1][0], "when"),
+                "最后一条路线不能带条件，否则有的申请找不到审批路线",
             )
-    for i, d in enumerate(cfg.delegations):
+    delegations = raw.get("delegations")
+    for i, item in _mappings(delegations):
+        try:
+            d = Delegation.model_validate(item)
+        except ValidationError:
+            continue  # reported by the schema
         loc: Loc = ("delegations", i)
         if d.from_ == d.to:
             yield (*loc, "to"), "不能委托给自己"
@@ -75,22 +98,58 @@ def approval_problems(cfg: AppConfig) -> Iterator[tuple[Loc, str]]:
             yield (*loc, "until"), "结束日期早于开始日期"
 
 
-def _fields(template: ApprovalTemplate, base: Loc) -> Iterator[tuple[Loc, str]]:
-    keys = Counter(f.key for f in template.fields)
-    for i, f in enumerate(template.fields):
-        if keys[f.key] > 1:
-            yield (*base, "fields", i, "key"), f"字段 '{f.key}' 重复"
-    types = {f.key: f.type for f in template.fields}
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _mappings(value: object) -> list[tuple[int, Mapping[str, Any]]]:
+    return [
+        (i, v)
+        for i, v in enumerate(value if isinstance(value, list) else [])
+        if isinstance(v, Mapping)
+    ]
+
+
+def _fields(template: Mapping[str, Any], base: Loc) -> Iterator[tuple[Loc, str]]:
+    fields = _mappings(template.get("fields"))
+    keys = Counter(k for _, f in fields if (k := _text(f.get("key"))) is not None)
+    types: dict[str, FieldType | None] = {}  # None: the field is broken, its type unknown
+    for i, f in fields:
+        key = _text(f.get("key"))
+        if key is None:
+            continue
+        if keys[key] > 1:
+            yield (*base, "fields", i, "key"), f"字段 '{key}' 重复"
+        try:
+            types.setdefault(key, TemplateField.model_validate(f).type)
+        except ValidationError:
+            types.setdefault(key, None)
     rules: list[tuple[Loc, Condition]] = []
-    for i, rule in enumerate(template.route):
-        rules += [((*base, "route", i, "when", j), c) for j, c in enumerate(rule.when)]
-    for i, cc in enumerate(template.cc):
-        rules += [((*base, "cc", i, "when", j), c) for j, c in enumerate(cc.when)]
+    for section in ("route", "cc"):
+        for i, rule in _mappings(template.get(section)):
+            rules += _conditions_of(rule.get("when"), (*base, section, i, "when"))
     for loc, cond in rules:
         if cond.field not in types:
             yield loc, f"条件 '{cond}' 用到的字段 '{cond.field}' 不在模板字段中"
-        elif cond.op not in ("present", "absent") and types[cond.field] not in NUMERIC_TYPES:
+        elif cond.op in ("present", "absent") or types[cond.field] is None:
+            continue
+        elif types[cond.field] not in NUMERIC_TYPES:
             yield loc, f"条件 '{cond}' 只能比较金额或百分比字段"
+
+
+def _conditions_of(when: object, loc: Loc) -> list[tuple[Loc, Condition]]:
+    """The conditions of one rule that parse (one that does not is the schema's to report)."""
+    written = [when] if isinstance(when, str | Mapping) else when
+    found: list[tuple[Loc, Condition]] = []
+    for j, item in enumerate(written if isinstance(written, list) else []):
+        try:
+            cond = (
+                Condition.parse(item) if isinstance(item, str) else Condition.model_validate(item)
+            )
+        except (ValueError, ValidationError):
+            continue
+        found.append(((*loc, j), cond))
+    return found
 
 
 def _unknown_approver(ref: str, person_ids: set[str]) -> str:

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.config.base import Frozen
-from bot.config.schedule import HHMM
+from bot.config.schedule import check_hhmm
 
 Loc = tuple[str | int, ...]
 
@@ -24,9 +24,7 @@ class WorkHours(Frozen):
     @field_validator("start", "end")
     @classmethod
     def _hhmm(cls, value: str) -> str:
-        if not HHMM.match(value):
-            raise ValueError("应为 09:00 这样的时间")
-        return value
+        return check_hhmm(value, "09:00")
 
     @model_validator(mode="after")
     def _ordered(self) -> "WorkHours":

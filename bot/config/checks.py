@@ -2,8 +2,8 @@
 
 Reference checks read the raw YAML mapping, so they still run when a section fails schema
 validation: one ``check-config`` run then reports a wrong role, an unknown team and an unknown
-supervisor on the same line together. Checks that need typed values (amounts, enabled flags,
-secrets) run over the sections that did validate.
+supervisor on the same line together. Checks that need typed values (enabled flags, secrets,
+dates) run part by part, over each stage, template, app or calendar that validates.
 """
 
 from collections import Counter
@@ -11,35 +11,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot.config.approval_checks import approval_problems, approval_references
-from bot.config.calendar import calendar_problems
-from bot.config.channels import DingtalkApp, WecomApp
+from bot.config.calendar import CalendarSettings, calendar_problems
+from bot.config.channel_checks import channel_problems
 from bot.config.crm import StageKind
 from bot.config.incentives import AWARD_METRICS
 from bot.config.messages import suggestion
-from bot.config.models import AppConfig
+from bot.config.partial import partial
+from bot.config.rawdata import Loc, items, text
 
-Loc = tuple[str | int, ...]
-
+KINDS = frozenset(k.value for k in StageKind)
 # Short lists are worth printing in full; a long people list is not.
 LIST_ALL_UP_TO = 8
-
-
-def items(raw: Mapping[str, Any], *path: str) -> list[tuple[int, Mapping[str, Any]]]:
-    """The mapping items of the list at ``path``; anything malformed is the schema's to report."""
-    node: Any = raw
-    for key in path:
-        node = node.get(key) if isinstance(node, Mapping) else None
-    if isinstance(node, Mapping) and path and path[0] == "channels":
-        node = [node]  # one app written as a mapping
-    if not isinstance(node, list):
-        return []
-    return [(i, item) for i, item in enumerate(node) if isinstance(item, Mapping)]
-
-
-def text(value: Any) -> str | None:
-    if value is None or value == "" or isinstance(value, Mapping | list | bool):
-        return None
-    return str(value)
 
 
 def _unknown(what: str, value: str, known: list[str]) -> str:
@@ -180,73 +162,35 @@ def _loops(start: str | None, supervisors: Mapping[str, str | None]) -> bool:
     return False
 
 
-def typed_problems(cfg: AppConfig, valid: frozenset[str]) -> Iterator[tuple[Loc, str]]:
-    """Checks over typed values, for the top-level sections in ``valid`` (the ones that validated).
+def typed_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """Checks over typed values, part by part over the raw (substituted) mapping: each stage,
+    template, delegation, app or calendar year that validates is checked even when its neighbours
+    do not, so one broken value hides nothing else."""
+    yield from funnel_problems(raw)
+    yield from approval_problems(raw)
+    calendar, _ = partial(CalendarSettings, raw.get("calendar"))
+    if calendar is not None:
+        yield from calendar_problems(calendar)
+    yield from channel_problems(raw)
 
-    ``cfg.approvals`` holds only the templates that validated.
+
+def funnel_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
+    """The kinds of stages the funnel needs, counted over the stages as written.
+
+    A stage's other values (``stall_days: abc``) do not change its kind, so they hide nothing;
+    a kind that is not one of the allowed values leaves the count unknown (reported on its own).
     """
-    if "funnel" in valid:
-        kinds = Counter(s.kind for s in cfg.funnel.stages)
-        if kinds[StageKind.won] != 1 or kinds[StageKind.lost] != 1:
-            yield ("funnel", "stages"), "需要恰好一个赢单（won）阶段和一个输单（lost）阶段"
-        if kinds[StageKind.open] == 0:
-            yield ("funnel", "stages"), "至少需要一个进行中（open）阶段"
-
-    yield from approval_problems(cfg)
-
-    if "calendar" in valid:
-        yield from calendar_problems(cfg.calendar)
-
-    if "channels" in valid:
-        yield from _channel_problems(cfg, server_valid="server" in valid)
-
-
-REQUIRED = "启用该渠道时必须填写"
-
-
-def _channel_problems(cfg: AppConfig, *, server_valid: bool) -> Iterator[tuple[Loc, str]]:
-    seen_paths: set[str] = set()
-    for i, wecom in enumerate(cfg.channels.wecom):
-        if wecom.enabled:
-            yield from _wecom_fields(wecom, ("channels", "wecom", i))
-            if wecom.callback_path in seen_paths:
-                loc: Loc = ("channels", "wecom", i, "callback_path")
-                yield loc, f"回调路径 {wecom.callback_path} 被使用了两次"
-            seen_paths.add(wecom.callback_path)
-    for i, ding in enumerate(cfg.channels.dingtalk):
-        if ding.enabled:
-            yield from _dingtalk_fields(ding, cfg, ("channels", "dingtalk", i), server_valid)
-            if ding.mode == "http":
-                if ding.callback_path in seen_paths:
-                    loc = ("channels", "dingtalk", i, "callback_path")
-                    yield loc, f"回调路径 {ding.callback_path} 被使用了两次"
-                seen_paths.add(ding.callback_path)
-
-
-def _wecom_fields(app: WecomApp, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if not app.corp_id:
-        yield (*loc, "corp_id"), REQUIRED
-    for key in ("secret", "token", "encoding_aes_key"):
-        if not getattr(app, key).get_secret_value():
-            yield (*loc, key), REQUIRED
-    aes_key = app.encoding_aes_key.get_secret_value()
-    if aes_key and len(aes_key) != 43:
-        yield (*loc, "encoding_aes_key"), f"必须正好 43 个字符（现在是 {len(aes_key)} 个）"
-    if not app.agent_id:
-        yield (*loc, "agent_id"), REQUIRED
-
-
-def _dingtalk_fields(
-    app: DingtalkApp, cfg: AppConfig, loc: Loc, server_valid: bool
-) -> Iterator[tuple[Loc, str]]:
-    if not app.app_key:
-        yield (*loc, "app_key"), REQUIRED
-    if not app.app_secret.get_secret_value():
-        yield (*loc, "app_secret"), REQUIRED
-    if app.card_template_id is None and server_valid:
-        # Without an interactive card template, buttons are signed links to the bot's own page.
-        why = "channels.dingtalk 没有 card_template_id 时，审批链接需要它"
-        if not cfg.server.link_secret.get_secret_value():
-            yield ("server", "link_secret"), why
-        if not cfg.server.public_url:
-            yield ("server", "public_url"), why
+    funnel = raw.get("funnel")
+    stages = funnel.get("stages") if isinstance(funnel, Mapping) else None
+    if not isinstance(stages, list):
+        return  # the default stages, or a funnel the schema reports
+    kinds: Counter[str] = Counter()
+    for stage in stages:
+        kind = stage.get("kind", StageKind.open.value) if isinstance(stage, Mapping) else None
+        if not isinstance(kind, str) or kind not in KINDS:
+            return
+        kinds[str(kind)] += 1
+    if kinds[StageKind.won] != 1 or kinds[StageKind.lost] != 1:
+        yield ("funnel", "stages"), "需要恰好一个赢单（won）阶段和一个输单（lost）阶段"
+    if kinds[StageKind.open] == 0:
+        yield ("funnel", "stages"), "至少需要一个进行中（open）阶段"

@@ -137,37 +137,30 @@ def _sorted(problems: Iterable[ConfigProblem]) -> list[ConfigProblem]:
     return sorted(unique, key=lambda p: p.line if p.line is not None else 1 << 30)
 
 
-def _validate_sections(
-    data: Mapping[str, Any],
-) -> tuple[list[tuple[Loc, str]], dict[str, Any], set[str]]:
-    """Each top-level section on its own: the errors, the typed sections that validated, and
-    the names of the sections that validated whole.
+def _validate_sections(data: Mapping[str, Any]) -> list[tuple[Loc, str]]:
+    """The schema errors of each top-level section, validated on its own.
 
     A mapping-of-entries section (approvals) is validated entry by entry, so one broken template
-    does not hide the checks of the others.
+    does not hide the errors of the others.
     """
     errors: list[tuple[Loc, str]] = []
-    typed: dict[str, Any] = {}
-    whole: set[str] = set()
     for key, value in data.items():
         model_field = AppConfig.model_fields.get(str(key))
         per_entry = model_field is not None and get_origin(model_field.annotation) is dict
         parts = (
             [{k: v} for k, v in value.items()] if per_entry and isinstance(value, dict) else [value]
         )
-        ok = True
         for part in parts:
             try:
-                section = AppConfig.model_validate({key: part})
+                AppConfig.model_validate({key: part})
             except ValidationError as exc:
-                ok = False
                 errors += [(tuple(e["loc"]), error_message(e, AppConfig)) for e in exc.errors()]
-                continue
-            got = getattr(section, str(key))
-            typed[str(key)] = {**typed.get(str(key), {}), **got} if per_entry else got
-        if ok:
-            whole.add(str(key))
-    return errors, typed, whole
+    return errors
+
+
+def _under(path: str, places: set[str]) -> bool:
+    """Is ``path`` one of ``places`` or inside one (``a.b[1].c`` is inside ``a.b``)?"""
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in places)
 
 
 def check_config_text(
@@ -205,15 +198,15 @@ def check_config_text(
     data = _substitute(raw, (), env, env_problems)
     problems += located(env_problems)
 
-    schema_errors, typed, whole = _validate_sections(data)
+    schema_errors = _validate_sections(data)
     # A value emptied by a missing variable would be reported twice (unset, then "not a number"
     # or "required"): the unset variable is the one problem to fix there.
     unset = {format_loc(loc, raw) for loc, _ in env_problems}
 
-    def fresh(found: Iterable[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
-        return [(loc, m) for loc, m in found if format_loc(loc, raw) not in unset]
+    def fresh(found: Iterable[tuple[Loc, str]], seen: set[str]) -> list[tuple[Loc, str]]:
+        return [(loc, m) for loc, m in found if not _under(format_loc(loc, raw), seen)]
 
-    problems += located(fresh(schema_errors))
+    problems += located(fresh(schema_errors, unset))
     config: AppConfig | None = None
     if not schema_errors:
         try:
@@ -222,8 +215,10 @@ def check_config_text(
             problems += located(
                 (tuple(e["loc"]), error_message(e, AppConfig)) for e in exc.errors()
             )
-    partial = config or AppConfig.model_construct(**typed)
-    problems += located(fresh(typed_problems(partial, frozenset(whole))))
+    # The typed checks see each part with its broken values left out (a bad agent_id, then
+    # "agent_id 必须填写" would say the same thing twice): nothing at or under a reported place.
+    reported = unset | {format_loc(loc, raw) for loc, _ in schema_errors}
+    problems += located(fresh(typed_problems(data), reported))
     problems += located(reference_problems(data))
     advice = list(config_warnings(data, today or dt.date.today()))
     # A warning about a section the file does not have yet points at no line.

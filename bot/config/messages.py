@@ -105,7 +105,10 @@ def error_message(err: ErrorDetails, root: type[BaseModel]) -> str:
         got = shown(value)
         return _TYPED[kind] + (f"，而不是{got}" if got else "")
     if kind in _BOUNDS:
-        return _BOUNDS[kind].format(**ctx)
+        # A float bound prints as the admin would write it: 0, not 0.0.
+        return _BOUNDS[kind].format(
+            **{k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
+        )
     if kind == "extra_forbidden":
         loc = tuple(err["loc"])
         allowed = allowed_keys(root, loc[:-1])

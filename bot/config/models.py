@@ -13,7 +13,7 @@ from bot.config.incentives import Incentives
 from bot.config.metrics import Metrics
 from bot.config.org import Person, Region, Team
 from bot.config.orgsync import OrgSync
-from bot.config.schedule import Schedules
+from bot.config.schedule import Schedules, TimeZone
 from nlp.settings_asr import AsrSettings
 from nlp.settings_nlp import NlpSettings
 
@@ -58,7 +58,7 @@ class Logging(Frozen):
 
 class AppConfig(Frozen):
     org_name: str = "销售团队"
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     database: Database = Database()
     server: Server = Server()
     pipeline: Pipeline = Pipeline()

@@ -6,10 +6,13 @@ A schedule is written the way an admin says it: ``"08:30"`` (every day), ``"fri 
 
 import re
 from datetime import time
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from bot.config.base import Frozen
+from bot.config.messages import did_you_mean, suggestion
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -33,19 +36,89 @@ PUSH_KINDS = (
 )
 
 
+# How a schedule may be written, for the message that explains a wrong one.
+SCHEDULE_FORMS = (
+    "「08:30」（每天）、「fri 17:00」或「mon,thu 09:00」（那几天）、"
+    "「every 5m」（每隔一段时间，单位 s、m、h）"
+)
+_EVERY = re.compile(r"^every ?(\d+) ?([a-z]+)$")
+_LOOSE_TIME = re.compile(r"^(\d{1,2})[:：.](\d{2})$")
+
+
 def check_schedule(value: str) -> str:
     value = " ".join(value.split()).lower()
     m = SCHEDULE.match(value)
     if not m:
-        raise ValueError(
-            'expected a schedule like "08:30", "fri 17:00", "mon,thu 09:00" or "every 5m"'
-        )
+        guess = _schedule_guess(value)
+        hint = f"（是不是 {guess}？）" if guess else ""
+        raise ValueError(f"「{value}」不是有效的时间表，应写成{SCHEDULE_FORMS}{hint}")
     if m.group("unit"):
         n, unit = int(m.group("n")), m.group("unit")
         # Cron steps must divide their field evenly, or the gap at the top of the hour differs.
-        if (unit in "sm" and 60 % n) or (unit == "h" and 24 % n):
-            raise ValueError(f"every {n}{unit}: the step must divide {60 if unit in 'sm' else 24}")
+        whole = 60 if unit in "sm" else 24
+        if whole % n:
+            steps = "、".join(str(d) for d in range(1, whole) if whole % d == 0)
+            raise ValueError(
+                f"「every {n}{unit}」的间隔必须能整除 {whole}，否则整点前后的间隔会不一样"
+                f"（可选：{steps}）"
+            )
     return value
+
+
+def _schedule_guess(value: str) -> str | None:
+    """The schedule the admin probably meant: a weekday typo, 8:30 for 08:30, 5min for 5m."""
+    every = _EVERY.match(value)
+    if every:
+        guess = f"every {int(every[1])}{every[2][0]}"  # min, minutes → m; sec → s; hour → h
+    else:
+        *days, clock = value.replace("，", ",").split(" ")
+        t = _LOOSE_TIME.match(clock)
+        guess = f"{int(t[1]):02d}:{t[2]}" if t else clock
+        if days:
+            named = [did_you_mean(d, WEEKDAYS) for d in ",".join(days).split(",") if d]
+            if None in named:
+                return None
+            guess = ",".join(str(d) for d in named) + " " + guess
+    if guess == value or not SCHEDULE.match(guess):
+        return None
+    try:
+        return check_schedule(guess)
+    except ValueError:
+        return None  # e.g. every 7m: the step is the problem, explained once it is written right
+
+
+def check_hhmm(value: str, example: str) -> str:
+    """A time of day written HH:MM; ``example`` is shown in the message."""
+    if HHMM.match(value):
+        return value
+    t = _LOOSE_TIME.match(value.strip())
+    guess = f"{int(t[1]):02d}:{t[2]}" if t else ""
+    hint = f"（是不是 {guess}？）" if HHMM.match(guess) else ""
+    raise ValueError(f"应为 {example} 这样的时间{hint}")
+
+
+def check_timezone(value: str) -> str:
+    """An IANA time zone name the system knows (``Asia/Shanghai``), else a Chinese error."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = suggestion(value, sorted(available_timezones()))
+        raise ValueError(
+            f"未知的时区「{value}」{hint}，应为 Asia/Shanghai 这样的 IANA 时区名"
+        ) from None
+    return value
+
+
+def check_push_kind(value: str) -> str:
+    if value not in PUSH_KINDS:
+        raise ValueError(
+            f"未知的推送类型「{value}」{suggestion(value, PUSH_KINDS)}，可选：{'、'.join(PUSH_KINDS)}"
+        )
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(check_timezone)]
+PushKind = Annotated[str, AfterValidator(check_push_kind)]
 
 
 class QuietHours(Frozen):
@@ -55,9 +128,7 @@ class QuietHours(Frozen):
     @field_validator("start", "end")
     @classmethod
     def _hhmm(cls, value: str) -> str:
-        if not HHMM.match(value):
-            raise ValueError("应为 08:30 这样的时间")
-        return value
+        return check_hhmm(value, "08:30")
 
     @property
     def start_time(self) -> time:
@@ -77,10 +148,10 @@ class StallLadder(Frozen):
 
 class Schedules(Frozen):
     enabled: bool = True  # the clock; off, nothing is scheduled (jobs still run by hand)
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     quiet_hours: QuietHours = QuietHours()
     # Push kinds that go out even in quiet hours and on days off (see PUSH_KINDS).
-    urgent: tuple[str, ...] = ()
+    urgent: tuple[PushKind, ...] = ()
     first_followup_hours: float = Field(default=24, gt=0)
     stall_ladder: StallLadder = StallLadder()
     reminder_scan: str = "every 1m"
@@ -105,11 +176,3 @@ class Schedules(Frozen):
     @classmethod
     def _schedule(cls, value: str) -> str:
         return check_schedule(value)
-
-    @field_validator("urgent")
-    @classmethod
-    def _kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [k for k in value if k not in PUSH_KINDS]
-        if unknown:
-            raise ValueError(f"unknown push kind {unknown[0]!r}; known: {', '.join(PUSH_KINDS)}")
-        return value

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import aiohttp
 
@@ -29,6 +31,16 @@ PREFERRED_FONTS = (
     "PingFang SC",
     "Droid Sans Fallback",
 )
+
+
+class FontLike(Protocol):
+    """What the font check reads of a font (matplotlib's ``FontEntry`` has both)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def fname(self) -> str: ...
 
 
 async def check_database(config: AppConfig) -> Finding:
@@ -83,16 +95,18 @@ async def check_asr(config: AppConfig) -> Finding:
     )
 
 
-def find_cjk_font() -> tuple[str, Path] | None:
-    """A font matplotlib can use that has Chinese glyphs, preferring the well-known families."""
+def find_cjk_font(fonts: Sequence[FontLike] | None = None) -> tuple[str, Path] | None:
+    """A font with Chinese glyphs among ``fonts`` (default: every font matplotlib knows),
+    preferring the well-known families."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    fonts = sorted(
-        font_manager.fontManager.ttflist,
+    known: Sequence[FontLike] = font_manager.fontManager.ttflist if fonts is None else fonts
+    ranked = sorted(
+        known,
         key=lambda f: PREFERRED_FONTS.index(f.name) if f.name in PREFERRED_FONTS else 99,
     )
-    for font in fonts:
+    for font in ranked:
         try:
             if FT2Font(font.fname).get_char_index(ord(CJK_PROBE)):
                 return font.name, Path(font.fname)
@@ -101,9 +115,10 @@ def find_cjk_font() -> tuple[str, Path] | None:
     return None
 
 
-def check_font() -> Finding:
+def check_font(fonts: Sequence[FontLike] | None = None) -> Finding:
+    """``fonts``: the fonts to look in (default: those installed), so a test needs no uninstall."""
     try:
-        found = find_cjk_font()
+        found = find_cjk_font(fonts)
     except ImportError:  # matplotlib is the optional "charts" extra
         return skip("图表中文字体", "没有安装 matplotlib；要发图表请安装 salesbot[charts]")
     if found is None:

@@ -7,7 +7,8 @@ Stream connection opened and closed, and a card instance that is created but nev
 The callback check sends WeCom's own URL verification (a signed, encrypted ``echostr``) to
 ``server.public_url`` + the callback path, i.e. to the running bot as WeCom would reach it. It
 proves the route is served and that the running bot decrypts with this file's token and key; it
-cannot prove WeCom holds the same key (no API tells), which only WeCom's next callback shows.
+cannot prove WeCom holds the same key (no API tells): WeCom checks that itself, with the same
+verification, when the admin saves the callback URL in its console.
 """
 
 from __future__ import annotations
@@ -93,8 +94,11 @@ def _wecom_key(app: WecomApp, title: str) -> Finding:
             "不是 43 位 Base64 密钥，回调无法解密",
             "在应用的「接收消息 → 设置 API 接收」页重新复制 EncodingAESKey，填到 channels.wecom.encoding_aes_key",
         )
+    # No API tells whether WeCom holds the same key; WeCom checks it itself (with the URL
+    # verification this doctor imitates) when the admin saves the callback URL in its console.
     return ok(
-        f"{title} EncodingAESKey", "格式正确（与企业微信后台是否一致，要等第一条回调才能确认）"
+        f"{title} EncodingAESKey",
+        "格式正确；是否与企业微信后台一致，由企业微信在后台保存回调 URL 时校验",
     )
 
 
@@ -135,14 +139,45 @@ async def _wecom_callback(config: AppConfig, app: WecomApp, title: str, clock: C
         return ok(name, f"{url} 通过了企业微信的 URL 校验")
     if status == 404:
         return fail(name, f"{url} 返回 404", "检查 callback_path 与反向代理的转发路径是否一致")
+    if status in PROXY_DOWN:
+        return _proxy_down(name, url, status, config)
+    if status >= 500:
+        return fail(name, f"{url} 校验时出错（HTTP {status}）", "查看 salesbot serve 的日志")
+    if status in (400, 403):  # the bot's own refusal: the signature or the decryption failed
+        return fail(
+            name,
+            f"{url} 没有通过 URL 校验（HTTP {status}）",
+            "运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效",
+        )
+    return _not_the_bot(name, url, status)
+
+
+# What a reverse proxy answers when the bot behind it is down or unreachable.
+PROXY_DOWN = frozenset({502, 503, 504})
+
+
+def _proxy_down(name: str, url: str, status: int, config: AppConfig) -> Finding:
+    where = f"{config.server.host}:{config.server.port}"
     return fail(
         name,
-        f"{url} 没有通过 URL 校验（HTTP {status}）",
-        "运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效",
+        f"{url} 返回 HTTP {status}：机器人未运行或反向代理无法连到它",
+        f"运行 salesbot serve，并确认反向代理把该路径转发到机器人监听的 {where}",
+    )
+
+
+def _not_the_bot(name: str, url: str, status: int) -> Finding:
+    return fail(
+        name,
+        f"{url} 返回 HTTP {status}，不是机器人的应答",
+        "检查 server.public_url 和反向代理：该路径应转发到 salesbot serve",
     )
 
 
 DINGTALK_SECRET_FIX = "在钉钉开发者后台「凭证与基础信息」复制 Client ID 和 Client Secret，填到 channels.dingtalk.app_key / app_secret"
+
+
+STREAM_BUSY_FIX = "钉钉 Stream 网关暂时不可用：稍后再运行 salesbot doctor；一直失败请检查本机到 openapi_base 的网络"
+STREAM_MODE_FIX = "在钉钉开发者后台确认应用已发布、机器人的消息接收模式为 Stream 模式"
 
 
 async def check_dingtalk(config: AppConfig, app: DingtalkApp) -> list[Finding]:
@@ -196,7 +231,10 @@ async def _stream(session: aiohttp.ClientSession, app: DingtalkApp, title: str) 
         ) as resp:
             status, data = resp.status, await resp.json(content_type=None)
         if status != 200:
-            return fail(name, f"connections/open 返回 HTTP {status}", DINGTALK_SECRET_FIX)
+            code = data.get("code", "") if isinstance(data, dict) else ""
+            # The token fetch just passed with the same key and secret: not a credentials problem.
+            fix = STREAM_BUSY_FIX if status >= 500 else STREAM_MODE_FIX
+            return fail(name, f"connections/open 返回 HTTP {status} {code}".strip(), fix)
         endpoint, ticket = str(data.get("endpoint") or ""), str(data.get("ticket") or "")
         ws = await session.ws_connect(URL(endpoint).update_query(ticket=ticket))
         await ws.close()
@@ -219,16 +257,21 @@ async def _http_callback(
         )
     url = config.server.public_url.rstrip("/") + app.callback_path
     try:
-        # A GET reaches the POST-only route without creating a message: 405 means it is served.
+        # A GET reaches the POST-only route without creating a message (nor a refused-callback
+        # metric): the bot answers 405 and names POST as allowed, which a proxy of its own does not.
         async with session.get(url) as resp:
-            status = resp.status
+            status, allowed = resp.status, resp.headers.get("Allow", "")
     except (aiohttp.ClientError, TimeoutError) as exc:
         return fail(
             name, f"{url} 无法连接（{type(exc).__name__}）", "先运行 salesbot serve，并检查反向代理"
         )
+    if status == 405 and "POST" in allowed:
+        return ok(name, f"{url} 由运行中的机器人应答")
     if status == 404:
         return fail(name, f"{url} 返回 404", "检查 callback_path 与反向代理的转发路径是否一致")
-    return ok(name, f"{url} 可以访问")
+    if status >= 500:  # the bot never fails a GET on this route: the proxy answered for it
+        return _proxy_down(name, url, status, config)
+    return _not_the_bot(name, url, status)
 
 
 async def _card_template(

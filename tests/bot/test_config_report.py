@@ -87,6 +87,137 @@ def test_one_mistake_of_every_kind_is_reported_in_one_run() -> None:
     assert report.warnings == []
 
 
+def test_a_broken_value_hides_no_check_of_its_neighbours() -> None:
+    """A typed check (a secret filled in, one won and one lost stage) runs on every part that
+    validates, not only on sections that validated whole: each mistake shows in the first run."""
+    text = edit(
+        EXAMPLE,
+        # one WeCom app: a bad agent_id, no secret, a short AES key
+        ("    enabled: ${WECOM_ENABLED:-false}\n", "    enabled: true\n"),
+        ("    corp_id: ${WECOM_CORP_ID:-}", "    corp_id: ww0123456789"),
+        ("    agent_id: ${WECOM_AGENT_ID:-0}", "    agent_id: abc"),
+        ("    token: ${WECOM_TOKEN:-}", "    token: tok"),
+        ("    encoding_aes_key: ${WECOM_AES_KEY:-}", "    encoding_aes_key: tooshort"),
+        # a bad stall_days on one stage, and no lost stage
+        ("      stall_days: 10\n", "      stall_days: ten\n"),
+        ("    - {name: 输单, kind: lost}\n", ""),
+        # a template with a bad sla_hours whose route has other problems
+        (
+            "    sla_hours: 4\n",
+            "    sla_hours: soon\n",
+        ),
+        (
+            "    route:\n      - {chain: [supervisor]}\n\n# While",
+            '    route:\n      - {when: "budget > 5", chain: [supervisor]}\n\n# While',
+        ),
+        # a broken delegation next to one that delegates to oneself
+        (
+            "delegations: []",
+            "delegations:\n  - {from: zhao.lei, to: sun.mei, until: someday}\n"
+            "  - {from: sun.mei, to: sun.mei, until: 2026-12-05}",
+        ),
+        # broken work hours next to a holiday filed under the wrong year
+        (
+            '  work_hours: {start: "09:00", end: "18:00"}',
+            '  work_hours: {start: "9am"}\n  holidays:\n    2027: [2026-10-01]',
+        ),
+    )
+    report = check_config_text(text, env={}, today=COVERED_DAY)
+    got = [str(p) for p in report.errors]
+    wecom = "channels.wecom.{}: {}（第 {} 行）"
+    assert got == [
+        "funnel.stages: 需要恰好一个赢单（won）阶段和一个输单（lost）阶段"
+        f"（第 {line_of(text, 'name: 首次接触')} 行）",
+        "funnel.stages[1].stall_days: 应为整数，而不是「ten」"
+        f"（第 {line_of(text, 'stall_days: ten')} 行）",
+        f"approvals.support.sla_hours: 应为数字，而不是「soon」（第 {line_of(text, 'sla_hours: soon')} 行）",
+        "approvals.support.route[0].when: 条件 'budget > 5' 用到的字段 'budget' 不在模板字段中"
+        f"（第 {line_of(text, 'budget > 5')} 行）",
+        "approvals.support.route[0].when: 最后一条路线不能带条件，否则有的申请找不到审批路线"
+        f"（第 {line_of(text, 'budget > 5')} 行）",
+        "delegations[0].until: 应为日期（如 2026-10-01），而不是「someday」"
+        f"（第 {line_of(text, 'until: someday')} 行）",
+        f"delegations[1].to: 不能委托给自己（第 {line_of(text, '{from: sun.mei, to: sun.mei')} 行）",
+        f"calendar.work_hours.start: 应为 09:00 这样的时间（第 {line_of(text, '9am')} 行）",
+        "calendar.holidays.2027: 2026-10-01 不在 2027 年，请写在 2026 下面"
+        f"（第 {line_of(text, '2027: [2026-10-01]')} 行）",
+        wecom.format("agent_id", "应为整数，而不是「abc」", line_of(text, "agent_id: abc")),
+        wecom.format("secret", "启用该渠道时必须填写", line_of(text, "WECOM_SECRET")),
+        wecom.format(
+            "encoding_aes_key",
+            "必须正好 43 个字符（现在是 8 个）",
+            line_of(text, "encoding_aes_key: tooshort"),
+        ),
+    ]
+
+
+def test_each_platform_app_is_checked_on_its_own() -> None:
+    text = """\
+server:
+  port: 0
+  public_url: https://sales.example.cn
+channels:
+  wecom:
+    - {name: a, corp_id: ww1, agent_id: abc, token: t, encoding_aes_key: "!!!"}
+    - {name: b, enabled: maybe, callback_path: /wecom/callback}
+    - {name: c, corp_id: ww1, agent_id: 2, secret: s, token: t, callback_path: /wecom/callback,
+       encoding_aes_key: "%s"}
+  dingtalk:
+    mode: http
+    app_key: dingkey
+    timeout_s: -1
+    callback_path: /wecom/callback
+""" % ("!" * 43)
+    report = check_config_text(text, env={})
+    assert [str(p) for p in report.errors] == [
+        "server.port: 不能小于 1（第 2 行）",
+        "server.link_secret: channels.dingtalk 没有 card_template_id 时，审批链接需要它（第 2 行）",
+        "channels.wecom[0].agent_id: 应为整数，而不是「abc」（第 6 行）",
+        "channels.wecom[0].secret: 启用该渠道时必须填写（第 6 行）",
+        "channels.wecom[0].encoding_aes_key: 必须正好 43 个字符（现在是 3 个）（第 6 行）",
+        "channels.wecom[1].enabled: 应为 true 或 false，而不是「maybe」（第 7 行）",
+        "channels.wecom[2].callback_path: 回调路径 /wecom/callback 被使用了两次（第 8 行）",
+        "channels.wecom[2].encoding_aes_key: 不是有效的密钥（应为 43 位字母、数字、+ 或 /）："
+        "请从企业微信后台重新复制（第 9 行）",
+        "channels.dingtalk.app_secret: 启用该渠道时必须填写（第 11 行）",
+        "channels.dingtalk.timeout_s: 必须大于 0（第 13 行）",
+        "channels.dingtalk.callback_path: 回调路径 /wecom/callback 被使用了两次（第 14 行）",
+    ]
+
+
+def test_schedules_and_time_zones_are_explained_in_chinese_with_a_guess() -> None:
+    text = edit(
+        EXAMPLE,
+        ("timezone: Asia/Shanghai\n", "timezone: Asia/Shangai\n"),
+        ("  urgent: []", "  urgent: [reminder, aproval_escalation]"),
+        ('  daily_digest: "08:30"', '  daily_digest: "8:30"'),
+        ("  weekly_calibration: fri 17:00", "  weekly_calibration: friday 17:00"),
+        ("  approval_sla: every 5m", "  approval_sla: every 7m"),
+        ("  checklist_scan: every 10m", "  checklist_scan: daily"),
+    )
+    report = check_config_text(text, env={}, today=COVERED_DAY)
+    forms = (
+        "应写成「08:30」（每天）、「fri 17:00」或「mon,thu 09:00」（那几天）、"
+        "「every 5m」（每隔一段时间，单位 s、m、h）"
+    )
+    assert [str(p) for p in report.errors] == [
+        "timezone: 未知的时区「Asia/Shangai」（是不是 Asia/Shanghai？），应为 Asia/Shanghai "
+        f"这样的 IANA 时区名（第 {line_of(text, 'Asia/Shangai')} 行）",
+        "schedules.urgent[1]: 未知的推送类型「aproval_escalation」（是不是 approval_escalation？），"
+        "可选：reminder、digest、checklist、stall_rep、stall_supervisor、stall_director、"
+        "calibration、approval_reminder、approval_escalation、incentive_settlement"
+        f"（第 {line_of(text, 'aproval_escalation')} 行）",
+        f"schedules.checklist_scan: 「daily」不是有效的时间表，{forms}"
+        f"（第 {line_of(text, 'checklist_scan: daily')} 行）",
+        f"schedules.daily_digest: 「8:30」不是有效的时间表，{forms}（是不是 08:30？）"
+        f"（第 {line_of(text, 'daily_digest')} 行）",
+        f"schedules.weekly_calibration: 「friday 17:00」不是有效的时间表，{forms}"
+        f"（是不是 fri 17:00？）（第 {line_of(text, 'friday 17:00')} 行）",
+        "schedules.approval_sla: 「every 7m」的间隔必须能整除 60，否则整点前后的间隔会不一样"
+        f"（可选：1、2、3、4、5、6、10、12、15、20、30）（第 {line_of(text, 'every 7m')} 行）",
+    ]
+
+
 def test_warnings_are_listed_apart_from_errors() -> None:
     text = edit(
         EXAMPLE,
@@ -114,6 +245,37 @@ def test_warnings_are_listed_apart_from_errors() -> None:
         "calendar.workdays 中按国务院通知填写，目前按普通周末计算。"
         f"（第 {line_of(text, '  source: cn')} 行）",
     ]
+
+
+def test_an_admin_the_bot_cannot_reach_in_chat_is_a_warning() -> None:
+    unreachable = "没有人能用 /状态，也收不到机器人发给管理员的通知（如消息投递失败）"
+    no_ids = edit(
+        EXAMPLE,
+        (
+            "role: admin, title: 系统管理员, wecom_userid: LinFeng}",
+            "role: admin, title: 系统管理员}",
+        ),
+    )
+    report = check_config_text(no_ids, env={}, today=COVERED_DAY)
+    assert report.errors == []
+    assert [str(p) for p in report.warnings] == [
+        f"people[13]: 没有一位管理员填写了 wecom_userid 或 dingtalk_staff_id：{unreachable}"
+        f"（第 {line_of(no_ids, '{id: lin.feng')} 行）"
+    ]
+    no_admin = edit(
+        EXAMPLE, ("role: admin, title: 系统管理员", "role: director, title: 系统管理员")
+    )
+    report = check_config_text(no_admin, env={}, today=COVERED_DAY)
+    assert [str(p) for p in report.warnings] == [
+        f"people: 没有管理员（role: admin）：{unreachable}（第 {line_of(no_admin, '{id: chen')} 行）"
+    ]
+    # Org sync that can make someone an admin may bring one with a platform id.
+    synced = edit(
+        no_admin,
+        ("org_sync:\n  enabled: false", "org_sync:\n  enabled: true"),
+        ("    - {title: 销售总监, role: director}", "    - {title: 系统管理员, role: admin}"),
+    )
+    assert check_config_text(synced, env={}, today=COVERED_DAY).warnings == []
 
 
 def test_next_year_is_expected_from_november_and_none_turns_the_calendar_check_off() -> None:

@@ -16,7 +16,7 @@ from bot.config.channels import Channels
 from bot.devtools.sim.dingtalk import DingtalkSimulator
 from bot.devtools.sim.wecom import WecomSimulator
 from bot.ops.doctor import report, run_doctor
-from bot.ops.doctor_local import check_asr, check_database, check_llm
+from bot.ops.doctor_local import check_asr, check_database, check_font, check_llm
 from bot.ops.findings import Finding
 from storage.db import redact_url
 from tests.pipeline.test_processes import free_port
@@ -89,7 +89,7 @@ async def test_all_checks_pass_with_the_right_credentials(
         f"✓ 数据库 {redact_url(db_url)}：可以连接，结构已是最新",
         "✓ 企业微信 wecom 获取 token：corp_id 和 Secret 正确",
         f"✓ 企业微信 wecom 应用：「销售助手」（agentid {wecom.agent_id}）可见范围 2 人、1 个部门",
-        "✓ 企业微信 wecom EncodingAESKey：格式正确（与企业微信后台是否一致，要等第一条回调才能确认）",
+        "✓ 企业微信 wecom EncodingAESKey：格式正确；是否与企业微信后台一致，由企业微信在后台保存回调 URL 时校验",
         f"✓ 企业微信 wecom 回调地址：{base}/wecom/callback 通过了企业微信的 URL 校验",
         "✓ 钉钉 dingtalk 获取 token：AppKey 和 AppSecret 正确",
         "✓ 钉钉 dingtalk Stream 连接：已建立并正常关闭",
@@ -172,8 +172,11 @@ async def test_wrong_aes_key_and_callback_states(
         found = await run_doctor(config, skip_sections=("database", "dingtalk", *NOT_LOCAL))
     finally:
         await runner.cleanup()
-    assert found[-1].status == "fail"
-    assert "没有通过 URL 校验（HTTP 40" in found[-1].detail
+    # Same token, other key: the signature holds and the decryption fails (the bot's 400).
+    assert found[-1].line() == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 没有通过 URL 校验（HTTP 400）"
+        " → 运行中的机器人用的 Token/EncodingAESKey 与本配置不同：重启 salesbot serve 使配置生效"
+    )
 
 
 async def test_database_unreachable_and_not_migrated(tmp_path: Path) -> None:
@@ -210,6 +213,36 @@ async def test_a_missing_model_gives_the_exact_line(tmp_path: Path) -> None:
     )
 
 
+async def test_dingtalk_stream_gateway_refusing_the_connection_is_a_fail(
+    sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str
+) -> None:
+    wecom, ding = sims
+    ding.refuse_connections(1)  # the gateway answers connections/open with 503
+    config = configured(sqlite_url, wecom, ding)
+    found = await run_doctor(config, skip_sections=("database", "wecom", *NOT_LOCAL))
+    assert lines(found) == [
+        "✓ 钉钉 dingtalk 获取 token：AppKey 和 AppSecret 正确",
+        "✗ 钉钉 dingtalk Stream 连接：connections/open 返回 HTTP 503 ServiceUnavailable → "
+        "钉钉 Stream 网关暂时不可用：稍后再运行 salesbot doctor；一直失败请检查本机到 openapi_base 的网络",
+        f"✓ 钉钉 dingtalk 卡片模板：{TEMPLATE} 可用",
+    ]
+    assert report(found)[1] == 1
+
+
+def test_no_font_with_chinese_glyphs_is_a_fail() -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager, get_data_path
+
+    # matplotlib's own DejaVu Sans: a real font, without Chinese glyphs.
+    latin = Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    only_latin = [font_manager.FontEntry(fname=str(latin), name="DejaVu Sans")]
+    assert check_font(only_latin).line() == (
+        "✗ 图表中文字体：没有找到能显示中文的字体，图表里的中文会显示成方框"
+        " → 安装 fonts-noto-cjk 或 fonts-wqy-microhei（apt install），然后重启"
+    )
+    assert check_font([]).status == "fail"
+
+
 async def test_dingtalk_http_mode_checks_the_served_callback_path(
     sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str
 ) -> None:
@@ -227,10 +260,53 @@ async def test_dingtalk_http_mode_checks_the_served_callback_path(
         missing = await run_doctor(wrong_path, skip_sections=("database", "wecom", *NOT_LOCAL))
     finally:
         await runner.cleanup()
-    assert found[1].line() == f"✓ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 可以访问"
+    assert (
+        found[1].line()
+        == f"✓ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 由运行中的机器人应答"
+    )
     assert missing[1].line() == (
         f"✗ 钉钉 dingtalk 回调地址：{base}/ding/cb 返回 404"
         " → 检查 callback_path 与反向代理的转发路径是否一致"
+    )
+
+
+async def test_a_proxy_answering_for_a_stopped_bot_is_not_taken_for_the_bot(
+    sims: tuple[WecomSimulator, DingtalkSimulator], sqlite_url: str, aiohttp_server: Any
+) -> None:
+    """nginx with the bot down answers 502 on every path: a ✗ that says so, for both platforms;
+    any other answer that is not the bot's own is no ✓ either."""
+    wecom, ding = sims
+    answer = {"status": 502}
+
+    async def proxy(request: web.Request) -> web.Response:
+        return web.Response(status=answer["status"], text="<html>Bad Gateway</html>")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    server = await aiohttp_server(app)
+    base = str(server.make_url("")).rstrip("/")
+    http = {"mode": "http", "callback_path": "/dingtalk/callback"}
+    config = configured(sqlite_url, wecom, ding, public_url=base, ding_app=http)
+    found = await run_doctor(config, skip_sections=("database", *NOT_LOCAL))
+    by_title = {f.title: f.line() for f in found}
+    fix = "运行 salesbot serve，并确认反向代理把该路径转发到机器人监听的 127.0.0.1:8080"
+    assert by_title["企业微信 wecom 回调地址"] == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 返回 HTTP 502："
+        f"机器人未运行或反向代理无法连到它 → {fix}"
+    )
+    assert by_title["钉钉 dingtalk 回调地址"] == (
+        f"✗ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 返回 HTTP 502："
+        f"机器人未运行或反向代理无法连到它 → {fix}"
+    )
+    answer["status"] = 200  # e.g. a default site's page where the bot should be
+    found = await run_doctor(config, skip_sections=("database", *NOT_LOCAL))
+    by_title = {f.title: f.line() for f in found}
+    wrong = "检查 server.public_url 和反向代理：该路径应转发到 salesbot serve"
+    assert by_title["企业微信 wecom 回调地址"] == (
+        f"✗ 企业微信 wecom 回调地址：{base}/wecom/callback 返回 HTTP 200，不是机器人的应答 → {wrong}"
+    )
+    assert by_title["钉钉 dingtalk 回调地址"] == (
+        f"✗ 钉钉 dingtalk 回调地址：{base}/dingtalk/callback 返回 HTTP 200，不是机器人的应答 → {wrong}"
     )
 
 

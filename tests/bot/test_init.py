@@ -152,8 +152,16 @@ async def test_init_then_check_config_then_serve_answers_healthz(tmp_path: Path)
     assert checked.stdout == f"{out}: 配置正确 — 1 人，0 个团队，6 个阶段，1 个审批模板\n"
     migrated = salesbot("migrate", "--config", str(out), env=env)
     assert migrated.returncode == 0, migrated.stderr
-    doctor = salesbot("doctor", "--config", str(out), "--skip", "wecom", "--skip", "asr", env=env)
-    assert doctor.stdout.splitlines()[0] == f"✓ 数据库 {db}：可以连接，结构已是最新", doctor.stdout
+    # The platform is the real WeCom (not reachable from a test), the model and the fonts have
+    # their own doctor tests: what is left is what init wrote for this machine.
+    skips = ("--skip", "wecom", "--skip", "asr", "--skip", "font")
+    doctor = salesbot("doctor", "--config", str(out), *skips, env=env)
+    assert (doctor.returncode, doctor.stderr) == (0, ""), doctor.stdout
+    assert doctor.stdout.splitlines() == [
+        f"✓ 数据库 {db}：可以连接，结构已是最新",
+        "– 大模型：跳过（nlp.llm.enabled 为 false，只用规则抽取）",
+        "全部通过，可以运行 salesbot serve。",
+    ]
 
     port = free_port()
     proc = subprocess.Popen(

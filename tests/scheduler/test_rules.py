@@ -66,7 +66,7 @@ def test_a_bad_schedule_is_a_config_error(bad: str) -> None:
 
 
 def test_an_unknown_urgent_kind_is_a_config_error() -> None:
-    with pytest.raises(ValidationError, match="unknown push kind"):
+    with pytest.raises(ValidationError, match="未知的推送类型「remnder」（是不是 reminder？）"):
         Schedules(urgent=("remnder",))
 
 
