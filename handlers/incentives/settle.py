@@ -3,13 +3,14 @@
 ``settle`` is idempotent: every entry has a settlement key (award × person × judged period,
 ``pay:<payment id>``, allowance × person × month), so a second run inserts nothing and reports
 the same people. Weekly awards are judged for the weeks that end in the month; a payment is
-settled in the first settlement after it was paid (or imported late).
+settled in the first settlement after it was paid, or imported late — up to the month before
+(``commission_floor``): an import of older payments is history and earns nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,7 @@ from handlers.incentives.rules import (
     evaluate,
     judged_periods,
 )
-from handlers.shared.periods import Period
+from handlers.shared.periods import Period, previous
 from storage.db import Database
 
 
@@ -92,6 +93,17 @@ async def plan_awards(
     return out
 
 
+def commission_floor(config: AppConfig, month: Period) -> datetime:
+    """Payments paid before this are history when ``month`` is settled: from
+    ``incentives.commission_from`` when set, else the start of the month before ``month`` (a
+    payment recorded up to a month late is still paid; a backfill of past years is not)."""
+    tz = ZoneInfo(config.timezone)
+    start = config.incentives.commission_from
+    if start is not None:
+        return datetime.combine(start, time(0), tzinfo=tz)
+    return previous(month, tz).start
+
+
 async def settle(
     db: Database,
     config: AppConfig,
@@ -123,7 +135,7 @@ async def settle(
                 )
             )
     names = {p.id: p.name for p in config.people}
-    for pay in await unsettled(db, sorted(names), month):
+    for pay in await unsettled(db, sorted(names), month, commission_floor(config, month)):
         result = people.setdefault(
             pay.owner_id, PersonResult(pay.owner_id, names.get(pay.owner_id, pay.owner_id))
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,8 +15,8 @@ from handlers.incentives.ledger import CorrectionError, balance, correct
 from handlers.incentives.metrics import measure
 from handlers.incentives.settle import settle
 from handlers.shared.periods import period_of
-from storage.models import LedgerEntry, Task
-from tests.handlers.incentives.world import NOW, TZ, local, seed_incentives_world
+from storage.models import LedgerEntry, Payment, Task
+from tests.handlers.incentives.world import NOW, TZ, client, local, pay, seed_incentives_world
 from tests.support.harness import make_config
 
 SETTLE_AT = local(12, 1, 2)  # 1 Dec 2026 02:00, when the monthly job runs
@@ -248,3 +248,30 @@ async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
     )
     assert (spent.kind, spent.points) == ("redemption", -50)
     assert (await balance("zhang.wei")).points == 20
+
+
+async def backfill(c: object, at: datetime, ref: str, recorded: datetime) -> Payment:
+    p = await pay(c, "renewal", 2, 100_000, at, ref)  # type: ignore[arg-type]
+    await Payment.filter(id=p.id).update(created_at=recorded)
+    return p
+
+
+async def test_commission_goes_by_when_paid_not_when_recorded(rt: Runtime) -> None:
+    """A first import of past years' payments (all recorded this month) earns no commission;
+    a payment of last month recorded late still does."""
+    await seed_incentives_world()
+    c = await client("历史客户", "zhang.wei", local(1, 1, year=2024))
+    recorded = local(11, 20)
+    old = await backfill(c, local(3, 15, year=2025), "H-1", recorded)
+    september = await backfill(c, local(9, 30, 23), "H-2", recorded)
+    late = await backfill(c, local(10, 31, 23), "H-3", recorded)  # late last month
+    since = rt.config.incentives.model_copy(update={"commission_from": date(2025, 1, 1)})
+    configured = rt.config.model_copy(update={"incentives": since})
+    dry = await settle(rt.db, configured, NOVEMBER, SETTLE_AT, dry_run=True)
+    paid = {e.ref for r in dry.people for e in r.entries if e.kind == "commission"}
+    assert {str(old.id), str(september.id), str(late.id)} <= paid  # history from 2025 on
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    keys = set(await LedgerEntry.filter(kind="commission").values_list("settlement_key", flat=True))
+    assert f"pay:{late.id}" in keys
+    assert f"pay:{old.id}" not in keys and f"pay:{september.id}" not in keys
+    assert len(keys) == 4  # P-1, P-4, P-5 and the late one
