@@ -1,9 +1,11 @@
 """``salesbot incentives settle --period 2026-11 [--dry-run] [--now ISO]``: the monthly settlement;
 ``salesbot incentives correct --entry N --amount -1000 --reason … --by ID``: a correction entry.
 
-Until the scheduler runs it as a job, cron (or an operator) calls this on the 1st of the month.
-Each participant is told their result through the outbox (one message per person and month,
-keyed so a second run queues nothing); the running bot's sender delivers it.
+The scheduled job ``incentive-settlement`` settles each closed month by itself; this is the same
+settlement by hand (another month, a dry run, a re-run after fixing data). It tells people what
+the job would, through the same pushes (``jobs.settlement_pushes``, one key per rep and month), so
+running it after the job — or the job after it — messages nobody twice; the running bot delivers
+them after quiet hours.
 """
 
 from __future__ import annotations
@@ -16,35 +18,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.config.models import AppConfig
-from bot.directory import Directory
-from bot.pipeline.outbox import Outbox, OutgoingMessage
-from bot.replies import Text
+from handlers.incentives.jobs import settlement_pushes
 from handlers.incentives.ledger import CorrectionError, correct
-from handlers.incentives.render import settlement_message, settlement_summary
-from handlers.incentives.settle import SettlementResult, settle
+from handlers.incentives.render import settlement_summary
+from handlers.incentives.settle import settle
 from handlers.shared.periods import Period, period_from_key, period_of, previous
+from handlers.shared.workcal import WorkCalendar
+from scheduler.pushes import PushStore
 from storage.db import Database
-
-
-async def notify(
-    outbox: Outbox, directory: Directory, result: SettlementResult, roles: set[str]
-) -> int:
-    """Queue each participant's result; returns how many messages were queued (or re-queued:
-    the outbox drops a key it already has)."""
-    messages: list[OutgoingMessage] = []
-    for r in result.people:
-        person = directory.get(r.person_id)
-        if person is None or person.role.value not in roles:
-            continue
-        address = directory.address(person)
-        if address is None:
-            continue
-        text = settlement_message(result.period.label, r)
-        messages.append(
-            OutgoingMessage(address, Text(text), f"settle:{result.period.key}:{r.person_id}")
-        )
-    await outbox.add(messages)
-    return len(messages)
 
 
 def closed_month(key: str | None, now: datetime, tz: ZoneInfo) -> Period:
@@ -57,6 +38,27 @@ def closed_month(key: str | None, now: datetime, tz: ZoneInfo) -> Period:
     return period
 
 
+async def settle_month(
+    db: Database,
+    config: AppConfig,
+    month: Period,
+    now: datetime,
+    pushes: PushStore,
+    *,
+    dry_run: bool,
+) -> str:
+    """Settle ``month`` and queue what it tells people; returns the operator's summary."""
+    try:
+        result = await settle(db, config, month, now, dry_run=dry_run)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    text = settlement_summary(result)
+    if not dry_run:
+        told = await pushes.store(settlement_pushes(config, result), now)
+        text += f"\n新通知 {len(told)} 条，运行中的机器人会按免打扰规则发送"
+    return text
+
+
 async def run_settlement(
     config: AppConfig, period_key: str | None, clock: Clock, *, dry_run: bool
 ) -> str:
@@ -66,16 +68,8 @@ async def run_settlement(
     db = Database(config.database.url)
     await db.open()
     try:
-        try:
-            result = await settle(db, config, month, now, dry_run=dry_run)
-        except ValueError as exc:
-            raise SystemExit(str(exc)) from exc
-        text = settlement_summary(result)
-        if not dry_run:
-            roles = {r.value for r in config.incentives.roles}
-            sent = await notify(Outbox(db, clock), Directory(config), result, roles)
-            text += f"\n已通知 {sent} 人"
-        return text
+        pushes = PushStore(db, config, WorkCalendar(config.calendar, tz))
+        return await settle_month(db, config, month, now, pushes, dry_run=dry_run)
     finally:
         await db.close()
 

@@ -19,6 +19,7 @@ from handlers.incentives.ledger import (
     PlannedEntry,
     award_key,
     existing_keys,
+    settled_before,
     settled_periods,
     write,
 )
@@ -58,6 +59,10 @@ class SettlementResult:
     people: list[PersonResult]
     created: int  # entries written by this run (would be written, on a dry run)
     existing: int  # entries an earlier run wrote already
+    # Keys of the entries this run wrote (would write); and whether it is the month's first
+    # settlement (no earlier run wrote any entry of it): later runs only add late entries.
+    fresh: frozenset[str] = frozenset()
+    first: bool = True
 
 
 async def plan_awards(
@@ -156,10 +161,12 @@ async def settle(
             )
         )
     planned = [e for r in people.values() for e in r.entries]
+    first = not await settled_before(month.key)
     if dry_run:
         have = await existing_keys([e.key for e in planned])
-        created = len(planned) - len(have)
+        fresh = frozenset(e.key for e in planned if e.key not in have)
     else:
-        created = len(await write(planned, now))
+        fresh = frozenset(e.key for e in await write(planned, now))
     ordered = sorted(people.values(), key=lambda r: r.person_id)
-    return SettlementResult(month, dry_run, ordered, created, len(planned) - created)
+    created = len(fresh)
+    return SettlementResult(month, dry_run, ordered, created, len(planned) - created, fresh, first)

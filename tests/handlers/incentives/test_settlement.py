@@ -162,38 +162,19 @@ async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
 
 
 async def test_each_rep_is_told_once(rt: Runtime) -> None:
-    from bot.clock import ManualClock
-    from bot.directory import Directory
-    from bot.pipeline.outbox import Outbox
-    from handlers.incentives.cli import notify
-    from storage.models import OutboxMessage
+    from handlers.incentives.jobs import settlement_pushes
 
     await seed_incentives_world()
     result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
-    outbox = Outbox(rt.db, ManualClock(SETTLE_AT))
-    wecom = {
-        "WECOM_ENABLED": "true",
-        "WECOM_CORP_ID": "ww0000000000000001",
-        "WECOM_AGENT_ID": "1000002",
-        "WECOM_SECRET": "s" * 20,
-        "WECOM_TOKEN": "t" * 10,
-        "WECOM_AES_KEY": "k" * 43,
-    }
-    directory = Directory(
-        make_config(rt.config.database.url, env=wecom)
-    )  # 周杰 and 吴芳: DingTalk only
-    await notify(outbox, directory, result, {"rep"})
-    await notify(outbox, directory, result, {"rep"})  # a second run queues nothing new
-    rows = await OutboxMessage.filter(dedupe_key__startswith="settle:").order_by("dedupe_key")
-    assert [(r.dedupe_key, r.recipient) for r in rows] == [
-        ("settle:2026-11:li.na", "LiNa"),
-        ("settle:2026-11:liu.yang", "LiuYang"),
-        ("settle:2026-11:zhang.wei", "ZhangWei"),
-    ]
-    zhang = next(r for r in rows if r.dedupe_key.endswith("zhang.wei"))
-    assert "2026年11月激励结算结果：" in zhang.payload
-    assert "协作之星奖：1,500元，积分 30" in zhang.payload
-    assert "合计 23,300元" in zhang.payload
+    told = settlement_pushes(rt.config, result)
+    reps = sorted(p.id for p in rt.config.people if p.role.value == "rep")
+    assert [p.key for p in told] == [f"settle:2026-11:{pid}" for pid in reps]
+    zhang = next(p for p in told if p.person_id == "zhang.wei")
+    assert "2026年11月激励结算结果：" in zhang.text
+    assert "协作之星奖：1,500元，积分 30" in zhang.text
+    assert "合计 23,300元" in zhang.text
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert settlement_pushes(rt.config, again) == []  # a second run has nothing to tell
 
 
 def test_the_cli_settles_the_last_closed_month(sqlite_url: str) -> None:
