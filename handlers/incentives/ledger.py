@@ -131,6 +131,7 @@ async def balance(person_id: str, period: str | None = None) -> Balance:
 
 
 REDEEM_CN = {"leave_day": "年假", "training": "培训"}
+REDEEM_UNIT = {"leave_day": "天", "training": "次"}
 
 
 async def redeem(

@@ -256,3 +256,41 @@ async def test_commission_goes_by_when_paid_not_when_recorded(rt: Runtime) -> No
     assert f"pay:{late.id}" in keys
     assert f"pay:{old.id}" not in keys and f"pay:{september.id}" not in keys
     assert len(keys) == 4  # P-1, P-4, P-5 and the late one
+
+
+def test_points_are_redeemed_with_the_cli(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("SALESBOT_DATABASE_URL", sqlite_url)
+
+    def run(*argv: str) -> str:
+        with pytest.raises(SystemExit) as done:
+            main(["incentives", *argv])
+        if done.value.code not in (0, None):
+            return f"错误：{done.value.code}"
+        return capsys.readouterr().out
+
+    run("settle", "--now", "2026-12-01T02:00:00+08:00")  # entry 1: 张伟's allowance
+    fix = ["correct", "--entry", "1", "--amount", "0", "--points", "150", "--reason", "补发积分"]
+    assert run(*fix, "--by", "ma.jun").startswith("已追加更正记录 3")
+    redeem = ["redeem", "--person", "zhang.wei", "--by", "ma.jun"]
+    assert run(*redeem, "--what", "年假", "--count", "1") == (
+        "已为 张伟 兑换年假 1 天，扣除 100 积分，剩余 50 积分（记录 4）\n"
+    )
+    assert run(*redeem, "--what", "training", "--count", "2") == "错误：积分不足：需要 100，现有 50"
+    assert run(*redeem, "--what", "training") == (
+        "已为 张伟 兑换培训 1 次，扣除 50 积分，剩余 0 积分（记录 5）\n"
+    )
+    assert run(*redeem, "--what", "购物卡") == (
+        "错误：不能兑换“购物卡”，可选：leave_day（年假，每天 100 积分）、"
+        "training（培训，每次 50 积分）"
+    )
+    assert run(*redeem, "--what", "年假", "--count", "0") == "错误：兑换数量至少为 1"
+    assert (
+        run(*redeem, "--what", "年假", "--count", "两") == "错误：--count 需要是正整数，而不是“两”"
+    )
+    assert run("redeem", "--person", "nobody", "--what", "年假", "--by", "ma.jun") == (
+        "错误：配置里没有人员“nobody”（--person 填人员 id）"
+    )
