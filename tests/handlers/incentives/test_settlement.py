@@ -16,7 +16,15 @@ from handlers.incentives.metrics import measure
 from handlers.incentives.settle import settle
 from handlers.shared.periods import period_of
 from storage.models import LedgerEntry, Payment, Task
-from tests.handlers.incentives.world import NOW, TZ, client, local, pay, seed_incentives_world
+from tests.handlers.incentives.world import (
+    NOW,
+    TZ,
+    client,
+    local,
+    pay,
+    seed_incentives_world,
+    task,
+)
 from tests.support.harness import make_config
 
 SETTLE_AT = local(12, 1, 2)  # 1 Dec 2026 02:00, when the monthly job runs
@@ -294,3 +302,29 @@ def test_points_are_redeemed_with_the_cli(
     assert run("redeem", "--person", "nobody", "--what", "年假", "--by", "ma.jun") == (
         "错误：配置里没有人员“nobody”（--person 填人员 id）"
     )
+
+
+async def test_payout_so_far_counts_a_week_earned_earlier_this_month(rt: Runtime) -> None:
+    """W45, W46 and W47 on time: 流程规范奖 is earned for W47 (paid when November is settled),
+    and the rep's payout so far says so in W48; once settled it is in the ledger instead."""
+    from handlers.incentives.ledger import award_key
+    from handlers.incentives.standing import standing
+
+    world = await seed_incentives_world()
+    demo = world["demo_deal"]
+    await task(demo, local(11, 5, 18), local(11, 5), local(11, 2))  # type: ignore[arg-type]
+    s = await standing(rt.db, rt.config, "zhang.wei", "张伟", NOW)
+    process = next(st for st in s.awards if st.award.id == "process")
+    assert not process.earned  # W48 itself: one demo still open
+    assert s.bonus == Decimal(1500 + 1000)  # 协作之星奖 this month + 流程规范奖 for W47
+    await LedgerEntry.create(
+        person_id="zhang.wei",
+        kind="award",
+        period="2026-11",
+        ref="process",
+        amount=Decimal(1000),
+        settlement_key=award_key("process", "zhang.wei", "2026-W47"),
+        created_at=NOW,
+    )
+    again = await standing(rt.db, rt.config, "zhang.wei", "张伟", NOW)
+    assert again.bonus == Decimal(1500)  # settled: counted in the ledger, not twice
