@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime
 from bot.config.incentives import Award
-from bot.orgsync import sync_org
 from handlers.incentives.ledger import CorrectionError, balance, correct
 from handlers.incentives.metrics import measure
 from handlers.incentives.settle import settle
@@ -25,21 +23,9 @@ from tests.handlers.incentives.world import (
     seed_incentives_world,
     task,
 )
-from tests.support.harness import make_config
 
 SETTLE_AT = local(12, 1, 2)  # 1 Dec 2026 02:00, when the monthly job runs
 NOVEMBER = period_of("month", local(11, 15), TZ)
-
-
-@pytest.fixture
-async def rt(db_url: str) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(make_config(db_url))
-    await runtime.db.open()
-    await sync_org(runtime.config, runtime.db)
-    try:
-        yield runtime
-    finally:
-        await runtime.db.close()
 
 
 def award(rt: Runtime, award_id: str) -> Award:
