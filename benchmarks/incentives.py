@@ -228,7 +228,7 @@ async def run(url: str, config: AppConfig, runs: int) -> None:
         )
         if last is not None and any(p.book for p in last.projection):
             t = time.perf_counter()
-            await asyncio.to_thread(projection_png, "未来三年续费与分红预测", last.projection)
+            await asyncio.to_thread(projection_png, last.projection)
             print(
                 f"chart (worker thread, not in the target) {(time.perf_counter() - t) * 1000:7.1f} ms"
             )

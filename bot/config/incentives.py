@@ -4,6 +4,8 @@ Amounts, thresholds and periods live here, never in code. Metric names refer to 
 ``handlers.incentives.metrics`` (which reuse ``config.metrics`` where stats counts the same thing).
 """
 
+from datetime import date
+
 from pydantic import Field, model_validator
 
 from bot.config.base import Frozen
@@ -69,3 +71,6 @@ class Incentives(Frozen):
     roles: tuple[Role, ...] = (Role.rep,)  # who is settled and sees /我的激励 as a participant
     # Certificates held, by person id (the allowance is paid per certificate).
     certificates: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Payments paid on or after this day earn commission when first settled. Unset, a settlement
+    # of month M pays those paid since the start of M-1: older ones are history (a backfill).
+    commission_from: date | None = None

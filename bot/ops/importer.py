@@ -2,7 +2,9 @@
 identical rows left alone — so importing the same file twice changes nothing.
 
 Keys: a client by name; a contact by (client, name); a deal by its 商机编号, else by (client,
-商机名称); a payment by its 回款编号. A file with any invalid row writes nothing.
+商机名称); a payment by its 回款编号. A file with any invalid row writes nothing, and neither does one
+that would change a payment whose commission is already settled (the ledger entry ``pay:<id>``
+would no longer match it): such a payment is adjusted with ``salesbot incentives correct``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from bot.config.models import AppConfig
 from bot.ops.kinds import Checked, Kind, Known, validate
 from bot.ops.sheets import Table
 from storage.db import Database
-from storage.models import Client, Contact, Deal, Payment, StageHistory
+from storage.models import Client, Contact, Deal, LedgerEntry, Payment, StageHistory
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -75,6 +77,7 @@ class _Plan:
         self.create: list[dict[str, Any]] = []
         self.update: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (stored, changes)
         self.unchanged = 0
+        self.errors: list[str] = []  # rows refused against what is stored (row-numbered)
 
     def add(self, stored: dict[str, Any] | None, wanted: dict[str, Any]) -> None:
         if stored is None:
@@ -133,7 +136,8 @@ async def _plan(
             "paid_at",
         ]
         stored = {r["external_ref"]: r for r in await Payment.all().values(*cols)}
-        for _, row in checked.rows:
+        rows: list[tuple[int, dict[str, Any] | None, dict[str, Any]]] = []
+        for number, row in checked.rows:
             wanted = {
                 k: v for k, v in row.items() if k in present and k not in ("client", "deal_ref")
             }
@@ -142,8 +146,30 @@ async def _plan(
                 wanted["deal_id"] = deal_ids.get(row["deal_ref"]) if row["deal_ref"] else None
             if "contract_year" in wanted and wanted["contract_year"] is None:
                 wanted["contract_year"] = 1
-            plan.add(stored.get(row["external_ref"]), wanted)
+            rows.append((number, stored.get(row["external_ref"]), wanted))
+        changed = [s["id"] for _, s, w in rows if s is not None and _changed(s, w)]
+        settled = await _settled_payments(changed)
+        for number, current, wanted in rows:
+            if current is not None and current["id"] in settled and _changed(current, wanted):
+                plan.errors.append(
+                    f"第 {number} 行：回款「{current['external_ref']}」的提成已经结算，不能通过导入修改；"
+                    "如需调整，请用 salesbot incentives correct 追加一条更正"
+                )
+            else:
+                plan.add(current, wanted)
     return plan
+
+
+async def _settled_payments(ids: list[int]) -> set[int]:
+    """Of these payments, those whose commission the ledger holds (settlement key pay:<id>)."""
+    found: set[int] = set()
+    for i in range(0, len(ids), 500):
+        keys = [f"pay:{n}" for n in ids[i : i + 500]]
+        rows = await LedgerEntry.filter(settlement_key__in=keys).values_list(
+            "settlement_key", flat=True
+        )
+        found |= {int(str(k)[4:]) for k in rows}
+    return found
 
 
 _DEAL_COLS = (
@@ -247,6 +273,9 @@ async def import_table(
     if checked.errors:
         return outcome
     plan = await _plan(checked, db, known, config, now)
+    if plan.errors:
+        outcome.errors = plan.errors
+        return outcome
     outcome.created, outcome.updated, outcome.unchanged = (
         len(plan.create),
         len(plan.update),

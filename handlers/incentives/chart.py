@@ -1,14 +1,20 @@
-"""The 3-year LTV growth chart (matplotlib Agg, the stats module's CJK font; run in a thread)."""
+"""The LTV growth chart (matplotlib Agg, the stats module's CJK font; run in a thread)."""
 
 from __future__ import annotations
 
+import cn2an
 from matplotlib.figure import Figure
 
 from handlers.incentives.rules import ProjectedYear
 from handlers.stats.charts import _png, cjk_font
 
 
-def projection_png(title: str, years: list[ProjectedYear]) -> bytes:
+def projection_title(years: int) -> str:
+    """ "未来三年续费与分红预测": as many years as ``commission.projection_years`` projects."""
+    return f"未来{cn2an.an2cn(years)}年续费与分红预测"
+
+
+def projection_figure(years: list[ProjectedYear]) -> Figure:
     """Bars: expected renewing book per year (万元); line: expected dividend (元)."""
     font = cjk_font()
     fig = Figure(figsize=(4.8, 2.6))
@@ -21,5 +27,9 @@ def projection_png(title: str, years: list[ProjectedYear]) -> bytes:
     right.plot(labels, [p.dividend for p in years], color="#d0021b", marker="o", label="分红（元）")
     right.set_ylabel("分红（元）", fontproperties=font)
     right.set_ylim(bottom=0)
-    ax.set_title(title, fontproperties=font)
-    return _png(fig)
+    ax.set_title(projection_title(len(years)), fontproperties=font)
+    return fig
+
+
+def projection_png(years: list[ProjectedYear]) -> bytes:
+    return _png(projection_figure(years))

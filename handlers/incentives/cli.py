@@ -1,9 +1,12 @@
 """``salesbot incentives settle --period 2026-11 [--dry-run] [--now ISO]``: the monthly settlement;
-``salesbot incentives correct --entry N --amount -1000 --reason … --by ID``: a correction entry.
+``salesbot incentives correct --entry N --amount -1000 --reason … --by ID``: a correction entry;
+``salesbot incentives redeem --person ID --what leave_day|training --count N --by ID``: spend points.
 
-Until the scheduler runs it as a job, cron (or an operator) calls this on the 1st of the month.
-Each participant is told their result through the outbox (one message per person and month,
-keyed so a second run queues nothing); the running bot's sender delivers it.
+The scheduled job ``incentive-settlement`` settles each closed month by itself; this is the same
+settlement by hand (another month, a dry run, a re-run after fixing data). It tells people what
+the job would, through the same pushes (``jobs.settlement_pushes``, one key per rep and month), so
+running it after the job — or the job after it — messages nobody twice; the running bot delivers
+them after quiet hours.
 """
 
 from __future__ import annotations
@@ -16,35 +19,21 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.config.models import AppConfig
-from bot.directory import Directory
-from bot.pipeline.outbox import Outbox, OutgoingMessage
-from bot.replies import Text
-from handlers.incentives.ledger import CorrectionError, correct
-from handlers.incentives.render import settlement_message, settlement_summary
-from handlers.incentives.settle import SettlementResult, settle
+from handlers.incentives.jobs import settlement_pushes
+from handlers.incentives.ledger import (
+    REDEEM_CN,
+    REDEEM_UNIT,
+    CorrectionError,
+    balance,
+    correct,
+    redeem,
+)
+from handlers.incentives.render import settlement_summary
+from handlers.incentives.settle import settle
 from handlers.shared.periods import Period, period_from_key, period_of, previous
+from handlers.shared.workcal import WorkCalendar
+from scheduler.pushes import PushStore
 from storage.db import Database
-
-
-async def notify(
-    outbox: Outbox, directory: Directory, result: SettlementResult, roles: set[str]
-) -> int:
-    """Queue each participant's result; returns how many messages were queued (or re-queued:
-    the outbox drops a key it already has)."""
-    messages: list[OutgoingMessage] = []
-    for r in result.people:
-        person = directory.get(r.person_id)
-        if person is None or person.role.value not in roles:
-            continue
-        address = directory.address(person)
-        if address is None:
-            continue
-        text = settlement_message(result.period.label, r)
-        messages.append(
-            OutgoingMessage(address, Text(text), f"settle:{result.period.key}:{r.person_id}")
-        )
-    await outbox.add(messages)
-    return len(messages)
 
 
 def closed_month(key: str | None, now: datetime, tz: ZoneInfo) -> Period:
@@ -57,6 +46,27 @@ def closed_month(key: str | None, now: datetime, tz: ZoneInfo) -> Period:
     return period
 
 
+async def settle_month(
+    db: Database,
+    config: AppConfig,
+    month: Period,
+    now: datetime,
+    pushes: PushStore,
+    *,
+    dry_run: bool,
+) -> str:
+    """Settle ``month`` and queue what it tells people; returns the operator's summary."""
+    try:
+        result = await settle(db, config, month, now, dry_run=dry_run)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    text = settlement_summary(result)
+    if not dry_run:
+        told = await pushes.store(settlement_pushes(config, result), now)
+        text += f"\n新通知 {len(told)} 条，运行中的机器人会按免打扰规则发送"
+    return text
+
+
 async def run_settlement(
     config: AppConfig, period_key: str | None, clock: Clock, *, dry_run: bool
 ) -> str:
@@ -66,22 +76,14 @@ async def run_settlement(
     db = Database(config.database.url)
     await db.open()
     try:
-        try:
-            result = await settle(db, config, month, now, dry_run=dry_run)
-        except ValueError as exc:
-            raise SystemExit(str(exc)) from exc
-        text = settlement_summary(result)
-        if not dry_run:
-            roles = {r.value for r in config.incentives.roles}
-            sent = await notify(Outbox(db, clock), Directory(config), result, roles)
-            text += f"\n已通知 {sent} 人"
-        return text
+        pushes = PushStore(db, config, WorkCalendar(config.calendar, tz))
+        return await settle_month(db, config, month, now, pushes, dry_run=dry_run)
     finally:
         await db.close()
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    p: argparse.ArgumentParser = sub.add_parser("incentives", help="激励：月度结算")
+    p: argparse.ArgumentParser = sub.add_parser("incentives", help="激励：月度结算、更正、积分兑换")
     p.add_argument("--config", help="配置文件路径（默认 $SALESBOT_CONFIG 或 ./config.yaml）")
     action = p.add_subparsers(dest="action", required=True)
     s = action.add_parser("settle", help="结算一个已结束的月份（可重复执行，不会重复入账）")
@@ -94,6 +96,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     c.add_argument("--points", type=int, default=0, help="积分差额")
     c.add_argument("--reason", required=True, help="更正原因")
     c.add_argument("--by", required=True, help="操作人的人员 id")
+    r = action.add_parser("redeem", help="用积分兑换年假或培训（追加一条兑换记录，扣减积分）")
+    r.add_argument("--person", required=True, help="兑换人的人员 id")
+    r.add_argument(
+        "--what", required=True, help="兑换什么：leave_day 年假（按天）/ training 培训（按次）"
+    )
+    r.add_argument("--count", default="1", help="数量（天数或次数，默认 1）")
+    r.add_argument("--by", required=True, help="操作人的人员 id")
     return p
 
 
@@ -111,6 +120,48 @@ async def run_correction(config: AppConfig, args: argparse.Namespace, now: datet
     return f"已追加更正记录 {entry.id}（更正 {args.entry}）：{args.amount} 元，积分 {args.points}"
 
 
+def redeemable(config: AppConfig) -> dict[str, int]:
+    """What points buy, from ``incentives.points``: option → points for one (day, course)."""
+    return dict(config.incentives.points.model_dump())
+
+
+def redemption_option(config: AppConfig, text: str) -> str:
+    """``--what`` as the config's option name or its Chinese word (年假, 培训)."""
+    options = redeemable(config)
+    for key in options:
+        if text.strip() in (key, REDEEM_CN.get(key)):
+            return key
+    listed = "、".join(
+        f"{k}（{REDEEM_CN.get(k, k)}，每{REDEEM_UNIT.get(k, '份')} {cost} 积分）"
+        for k, cost in options.items()
+    )
+    raise SystemExit(f"不能兑换“{text}”，可选：{listed}")
+
+
+async def run_redemption(config: AppConfig, args: argparse.Namespace, now: datetime) -> str:
+    what = redemption_option(config, args.what)
+    person = next((p for p in config.people if p.id == args.person), None)
+    if person is None:
+        raise SystemExit(f"配置里没有人员“{args.person}”（--person 填人员 id）")
+    if not str(args.count).isdecimal():
+        raise SystemExit(f"--count 需要是正整数，而不是“{args.count}”")
+    count, cost = int(args.count), redeemable(config)[what]
+    db = Database(config.database.url)
+    await db.open()
+    try:
+        entry = await redeem(person.id, what, count, cost, args.by, now)
+        left = (await balance(person.id)).points
+    except CorrectionError as exc:
+        raise SystemExit(str(exc)) from exc
+    finally:
+        await db.close()
+    unit = REDEEM_UNIT.get(what, "份")
+    return (
+        f"已为 {person.name} 兑换{REDEEM_CN.get(what, what)} {count} {unit}，"
+        f"扣除 {-entry.points} 积分，剩余 {left} 积分（记录 {entry.id}）"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.cli import _config_path, load_or_exit
 
@@ -121,6 +172,9 @@ def run(args: argparse.Namespace) -> int:
         clock = ManualClock(at if at.tzinfo else at.replace(tzinfo=UTC))
     if args.action == "correct":
         print(asyncio.run(run_correction(config, args, clock.now())))
+        return 0
+    if args.action == "redeem":
+        print(asyncio.run(run_redemption(config, args, clock.now())))
         return 0
     print(asyncio.run(run_settlement(config, args.period, clock, dry_run=args.dry_run)))
     return 0

@@ -62,6 +62,12 @@ async def write(entries: Sequence[PlannedEntry], now: datetime) -> list[PlannedE
     return new
 
 
+async def settled_before(period: str) -> bool:
+    """Whether a settlement of ``period`` already wrote entries (corrections and redemptions
+    carry no settlement key and do not count)."""
+    return await LedgerEntry.filter(period=period, settlement_key__isnull=False).exists()
+
+
 def award_key(award_id: str, person_id: str, judged: str) -> str:
     return f"award:{award_id}:{person_id}:{judged}"
 
@@ -125,6 +131,7 @@ async def balance(person_id: str, period: str | None = None) -> Balance:
 
 
 REDEEM_CN = {"leave_day": "年假", "training": "培训"}
+REDEEM_UNIT = {"leave_day": "天", "training": "次"}
 
 
 async def redeem(

@@ -89,23 +89,27 @@ class UnsettledPayment:
     paid_at: object
 
 
-async def unsettled(db: Database, owners: list[str], month: Period) -> list[UnsettledPayment]:
-    """Payments of ``month`` with no commission entry yet, and payments of earlier months recorded
-    in or after it (a late import is paid in the next settlement instead of being lost; history
-    loaded before the month is not paid again)."""
+async def unsettled(
+    db: Database, owners: list[str], month: Period, since: datetime
+) -> list[UnsettledPayment]:
+    """Payments paid in ``[since, month.end)`` with no commission entry yet.
+
+    Which payments earn commission depends on when they were paid, never on when they were
+    recorded: a late import of a recent payment is paid in the next settlement, while a first
+    backfill of years of history (all recorded "now") earns nothing. ``since`` is where
+    commissioned history starts (``settle.commission_floor``)."""
     if not owners:
         return []
     marks = ", ".join("?" * len(owners))
     rows = await db.fetch(
         f"""SELECT p.id, p.owner_id, p.kind, p.contract_year, p.amount, p.paid_at FROM payments p
-            WHERE p.paid_at < ? AND (p.paid_at >= ? OR p.created_at >= ?)
+            WHERE p.paid_at < ? AND p.paid_at >= ?
               AND p.owner_id IN ({marks})
               AND NOT EXISTS (SELECT 1 FROM incentive_entries e
                               WHERE e.settlement_key = 'pay:' || CAST(p.id AS VARCHAR(20)))
             ORDER BY p.id""",
         utc(month.end),
-        utc(month.start),
-        utc(month.start),
+        utc(since),
         *owners,
     )
     return [

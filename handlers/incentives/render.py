@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from handlers.incentives.ledger import PlannedEntry
 from handlers.incentives.rules import THIS_PERIOD, progress
 from handlers.incentives.settle import PersonResult, SettlementResult
 from handlers.incentives.standing import Standing
@@ -70,19 +71,30 @@ def team_text(label: str, rows: list[Standing]) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
+def entry_line(e: PlannedEntry) -> str:
+    what = ENTRY_CN.get(e.kind, e.kind)
+    if e.kind == "award":
+        what = str(e.details.get("award", e.ref))
+    elif e.kind == "commission":
+        d = e.details
+        what = f"{KIND_CN.get(str(d.get('kind')), '')}第{d.get('contract_year')}年回款提成"
+    return f"- {what}：{yuan(e.amount)}" + (f"，积分 {e.points}" if e.points else "")
+
+
 def settlement_message(period_label: str, r: PersonResult) -> str:
     lines = [f"{period_label}激励结算结果："]
-    for e in r.entries:
-        what = ENTRY_CN.get(e.kind, e.kind)
-        if e.kind == "award":
-            what = str(e.details.get("award", e.ref))
-        elif e.kind == "commission":
-            d = e.details
-            what = f"{KIND_CN.get(str(d.get('kind')), '')}第{d.get('contract_year')}年回款提成"
-        lines.append(f"- {what}：{yuan(e.amount)}" + (f"，积分 {e.points}" if e.points else ""))
+    lines += [entry_line(e) for e in r.entries]
     if not r.entries:
         lines.append("- 本月没有新的奖项或提成入账。")
     lines.append(f"合计 {yuan(r.total)}。发送 /我的激励 查看进度。")
+    return "\n".join(lines)
+
+
+def late_entries_message(period_label: str, entries: list[PlannedEntry]) -> str:
+    """Entries added to a month already settled (a payment recorded late, say)."""
+    total = sum((e.amount for e in entries), Decimal(0))
+    lines = [f"{period_label}激励结算有补充入账：", *(entry_line(e) for e in entries)]
+    lines.append(f"本次补充合计 {yuan(total)}。发送 /我的激励 查看进度。")
     return "\n".join(lines)
 
 

@@ -40,7 +40,7 @@ async def _mine(ctx: Context, person: Person, now: datetime, with_chart: bool) -
     if not with_chart or not any(p.book for p in s.projection):
         return
     try:
-        png = await asyncio.to_thread(projection_png, "未来三年续费与分红预测", s.projection)
+        png = await asyncio.to_thread(projection_png, s.projection)
     except ChartError as exc:
         ctx.reply(Text(str(exc)))
         return
@@ -52,7 +52,7 @@ async def _mine(ctx: Context, person: Person, now: datetime, with_chart: bool) -
     "我的激励",
     "incentive",
     "bonus",
-    summary="我的奖项进度、本月提成和三年分红预测",
+    summary="我的奖项进度、本月提成和 LTV 分红预测",
     usage="/我的激励",
     permission=VIEW,
     group="激励",

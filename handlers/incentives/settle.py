@@ -3,13 +3,14 @@
 ``settle`` is idempotent: every entry has a settlement key (award × person × judged period,
 ``pay:<payment id>``, allowance × person × month), so a second run inserts nothing and reports
 the same people. Weekly awards are judged for the weeks that end in the month; a payment is
-settled in the first settlement after it was paid (or imported late).
+settled in the first settlement after it was paid, or imported late — up to the month before
+(``commission_floor``): an import of older payments is history and earns nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from handlers.incentives.ledger import (
     PlannedEntry,
     award_key,
     existing_keys,
+    settled_before,
     settled_periods,
     write,
 )
@@ -31,7 +33,7 @@ from handlers.incentives.rules import (
     evaluate,
     judged_periods,
 )
-from handlers.shared.periods import Period
+from handlers.shared.periods import Period, previous
 from storage.db import Database
 
 
@@ -57,6 +59,10 @@ class SettlementResult:
     people: list[PersonResult]
     created: int  # entries written by this run (would be written, on a dry run)
     existing: int  # entries an earlier run wrote already
+    # Keys of the entries this run wrote (would write); and whether it is the month's first
+    # settlement (no earlier run wrote any entry of it): later runs only add late entries.
+    fresh: frozenset[str] = frozenset()
+    first: bool = True
 
 
 async def plan_awards(
@@ -92,6 +98,17 @@ async def plan_awards(
     return out
 
 
+def commission_floor(config: AppConfig, month: Period) -> datetime:
+    """Payments paid before this are history when ``month`` is settled: from
+    ``incentives.commission_from`` when set, else the start of the month before ``month`` (a
+    payment recorded up to a month late is still paid; a backfill of past years is not)."""
+    tz = ZoneInfo(config.timezone)
+    start = config.incentives.commission_from
+    if start is not None:
+        return datetime.combine(start, time(0), tzinfo=tz)
+    return previous(month, tz).start
+
+
 async def settle(
     db: Database,
     config: AppConfig,
@@ -123,7 +140,7 @@ async def settle(
                 )
             )
     names = {p.id: p.name for p in config.people}
-    for pay in await unsettled(db, sorted(names), month):
+    for pay in await unsettled(db, sorted(names), month, commission_floor(config, month)):
         result = people.setdefault(
             pay.owner_id, PersonResult(pay.owner_id, names.get(pay.owner_id, pay.owner_id))
         )
@@ -144,10 +161,12 @@ async def settle(
             )
         )
     planned = [e for r in people.values() for e in r.entries]
+    first = not await settled_before(month.key)
     if dry_run:
         have = await existing_keys([e.key for e in planned])
-        created = len(planned) - len(have)
+        fresh = frozenset(e.key for e in planned if e.key not in have)
     else:
-        created = len(await write(planned, now))
+        fresh = frozenset(e.key for e in await write(planned, now))
     ordered = sorted(people.values(), key=lambda r: r.person_id)
-    return SettlementResult(month, dry_run, ordered, created, len(planned) - created)
+    created = len(fresh)
+    return SettlementResult(month, dry_run, ordered, created, len(planned) - created, fresh, first)

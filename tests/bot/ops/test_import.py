@@ -235,3 +235,43 @@ async def test_export_round_trips_through_import(
     # --period bounds the export by payment date.
     start, end = datetime(2026, 11, 1, tzinfo=TZ), datetime(2026, 11, 10, tzinfo=TZ)
     assert [r[0] for r in await export_rows(KINDS["payments"], TZ, start, end)] == ["P-1"]
+
+
+async def test_a_settled_payment_is_not_changed_by_a_reimport(
+    env: tuple[AppConfig, Database], tmp_path: Path
+) -> None:
+    """Its commission entry (pay:<id>) would no longer match it: corrections go through the
+    ledger instead. Unsettled payments in the same file still update."""
+    from handlers.incentives.settle import settle
+    from handlers.shared.periods import period_of
+    from storage.models import LedgerEntry
+
+    config, db = env
+    await load_all(config, db, tmp_path)
+    await settle(db, config, period_of("month", datetime(2026, 11, 15, tzinfo=TZ), TZ), NOW)
+    p1 = await Payment.get(external_ref="P-1")
+    assert await LedgerEntry.filter(settlement_key=f"pay:{p1.id}").exists()
+    assert await load(config, db, "payments", csv_file(tmp_path, "p.csv", PAYMENTS_CSV)) == (
+        0,
+        0,
+        2,
+    )  # the same file again is fine
+    later = "P-3,恒信医药,,李娜,首年,1,5万,2026-12-02\n"
+    await load(config, db, "payments", csv_file(tmp_path, "p3.csv", PAYMENTS_CSV + later))
+    changed = PAYMENTS_CSV.replace("首年,1,12万", "首年,1,15万") + later.replace("5万", "6万")
+    outcome = await import_table(
+        KINDS["payments"],
+        read_table(csv_file(tmp_path, "p2.csv", changed)),
+        config=config,
+        db=db,
+        now=NOW,
+    )
+    assert outcome.errors == [
+        "第 2 行：回款「P-1」的提成已经结算，不能通过导入修改；"
+        "如需调整，请用 salesbot incentives correct 追加一条更正"
+    ]
+    assert (await Payment.get(external_ref="P-1")).amount == Decimal("120000.00")
+    assert (await Payment.get(external_ref="P-3")).amount == Decimal("50000.00")  # nothing written
+    unsettled = PAYMENTS_CSV + later.replace("5万", "6万")
+    assert await load(config, db, "payments", csv_file(tmp_path, "p4.csv", unsettled)) == (0, 1, 2)
+    assert (await Payment.get(external_ref="P-3")).amount == Decimal("60000.00")

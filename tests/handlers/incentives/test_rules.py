@@ -216,3 +216,14 @@ def test_leap_february_and_year_boundary_weeks() -> None:
     assert keys(CONTACTS, 2028, 2) == ["2028-02"]
     quarterly = CONTACTS.model_copy(update={"period": "quarter"})
     assert keys(quarterly, 2026, 11) == [] and keys(quarterly, 2026, 12) == ["2026-Q4"]
+
+
+@pytest.mark.parametrize(
+    ("years", "title"), [(3, "未来三年续费与分红预测"), (5, "未来五年续费与分红预测")]
+)
+def test_the_chart_title_names_the_configured_years(years: int, title: str) -> None:
+    from handlers.incentives.chart import projection_figure
+
+    c = Commission(projection_years=years)
+    projection = project([BookItem(100_000, 2)], 0.5, c, c.projection_years)
+    assert projection_figure(projection).axes[0].get_title() == title

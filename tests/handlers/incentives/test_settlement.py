@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime
 from bot.config.incentives import Award
-from bot.orgsync import sync_org
 from handlers.incentives.ledger import CorrectionError, balance, correct
 from handlers.incentives.metrics import measure
 from handlers.incentives.settle import settle
 from handlers.shared.periods import period_of
-from storage.models import LedgerEntry, Task
-from tests.handlers.incentives.world import NOW, TZ, local, seed_incentives_world
-from tests.support.harness import make_config
+from storage.models import LedgerEntry, Payment, Task
+from tests.handlers.incentives.world import (
+    NOW,
+    TZ,
+    client,
+    local,
+    pay,
+    seed_incentives_world,
+    task,
+)
 
 SETTLE_AT = local(12, 1, 2)  # 1 Dec 2026 02:00, when the monthly job runs
 NOVEMBER = period_of("month", local(11, 15), TZ)
-
-
-@pytest.fixture
-async def rt(db_url: str) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(make_config(db_url))
-    await runtime.db.open()
-    await sync_org(runtime.config, runtime.db)
-    try:
-        yield runtime
-    finally:
-        await runtime.db.close()
 
 
 def award(rt: Runtime, award_id: str) -> Award:
@@ -162,38 +156,19 @@ async def test_a_correction_is_a_new_entry(rt: Runtime) -> None:
 
 
 async def test_each_rep_is_told_once(rt: Runtime) -> None:
-    from bot.clock import ManualClock
-    from bot.directory import Directory
-    from bot.pipeline.outbox import Outbox
-    from handlers.incentives.cli import notify
-    from storage.models import OutboxMessage
+    from handlers.incentives.jobs import settlement_pushes
 
     await seed_incentives_world()
     result = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
-    outbox = Outbox(rt.db, ManualClock(SETTLE_AT))
-    wecom = {
-        "WECOM_ENABLED": "true",
-        "WECOM_CORP_ID": "ww0000000000000001",
-        "WECOM_AGENT_ID": "1000002",
-        "WECOM_SECRET": "s" * 20,
-        "WECOM_TOKEN": "t" * 10,
-        "WECOM_AES_KEY": "k" * 43,
-    }
-    directory = Directory(
-        make_config(rt.config.database.url, env=wecom)
-    )  # 周杰 and 吴芳: DingTalk only
-    await notify(outbox, directory, result, {"rep"})
-    await notify(outbox, directory, result, {"rep"})  # a second run queues nothing new
-    rows = await OutboxMessage.filter(dedupe_key__startswith="settle:").order_by("dedupe_key")
-    assert [(r.dedupe_key, r.recipient) for r in rows] == [
-        ("settle:2026-11:li.na", "LiNa"),
-        ("settle:2026-11:liu.yang", "LiuYang"),
-        ("settle:2026-11:zhang.wei", "ZhangWei"),
-    ]
-    zhang = next(r for r in rows if r.dedupe_key.endswith("zhang.wei"))
-    assert "2026年11月激励结算结果：" in zhang.payload
-    assert "协作之星奖：1,500元，积分 30" in zhang.payload
-    assert "合计 23,300元" in zhang.payload
+    told = settlement_pushes(rt.config, result)
+    reps = sorted(p.id for p in rt.config.people if p.role.value == "rep")
+    assert [p.key for p in told] == [f"settle:2026-11:{pid}" for pid in reps]
+    zhang = next(p for p in told if p.person_id == "zhang.wei")
+    assert "2026年11月激励结算结果：" in zhang.text
+    assert "协作之星奖：1,500元，积分 30" in zhang.text
+    assert "合计 23,300元" in zhang.text
+    again = await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    assert settlement_pushes(rt.config, again) == []  # a second run has nothing to tell
 
 
 def test_the_cli_settles_the_last_closed_month(sqlite_url: str) -> None:
@@ -248,3 +223,94 @@ async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
     )
     assert (spent.kind, spent.points) == ("redemption", -50)
     assert (await balance("zhang.wei")).points == 20
+
+
+async def backfill(c: object, at: datetime, ref: str, recorded: datetime) -> Payment:
+    p = await pay(c, "renewal", 2, 100_000, at, ref)  # type: ignore[arg-type]
+    await Payment.filter(id=p.id).update(created_at=recorded)
+    return p
+
+
+async def test_commission_goes_by_when_paid_not_when_recorded(rt: Runtime) -> None:
+    """A first import of past years' payments (all recorded this month) earns no commission;
+    a payment of last month recorded late still does."""
+    await seed_incentives_world()
+    c = await client("历史客户", "zhang.wei", local(1, 1, year=2024))
+    recorded = local(11, 20)
+    old = await backfill(c, local(3, 15, year=2025), "H-1", recorded)
+    september = await backfill(c, local(9, 30, 23), "H-2", recorded)
+    late = await backfill(c, local(10, 31, 23), "H-3", recorded)  # late last month
+    since = rt.config.incentives.model_copy(update={"commission_from": date(2025, 1, 1)})
+    configured = rt.config.model_copy(update={"incentives": since})
+    dry = await settle(rt.db, configured, NOVEMBER, SETTLE_AT, dry_run=True)
+    paid = {e.ref for r in dry.people for e in r.entries if e.kind == "commission"}
+    assert {str(old.id), str(september.id), str(late.id)} <= paid  # history from 2025 on
+    await settle(rt.db, rt.config, NOVEMBER, SETTLE_AT)
+    keys = set(await LedgerEntry.filter(kind="commission").values_list("settlement_key", flat=True))
+    assert f"pay:{late.id}" in keys
+    assert f"pay:{old.id}" not in keys and f"pay:{september.id}" not in keys
+    assert len(keys) == 4  # P-1, P-4, P-5 and the late one
+
+
+def test_points_are_redeemed_with_the_cli(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("SALESBOT_DATABASE_URL", sqlite_url)
+
+    def run(*argv: str) -> str:
+        with pytest.raises(SystemExit) as done:
+            main(["incentives", *argv])
+        if done.value.code not in (0, None):
+            return f"错误：{done.value.code}"
+        return capsys.readouterr().out
+
+    run("settle", "--now", "2026-12-01T02:00:00+08:00")  # entry 1: 张伟's allowance
+    fix = ["correct", "--entry", "1", "--amount", "0", "--points", "150", "--reason", "补发积分"]
+    assert run(*fix, "--by", "ma.jun").startswith("已追加更正记录 3")
+    redeem = ["redeem", "--person", "zhang.wei", "--by", "ma.jun"]
+    assert run(*redeem, "--what", "年假", "--count", "1") == (
+        "已为 张伟 兑换年假 1 天，扣除 100 积分，剩余 50 积分（记录 4）\n"
+    )
+    assert run(*redeem, "--what", "training", "--count", "2") == "错误：积分不足：需要 100，现有 50"
+    assert run(*redeem, "--what", "training") == (
+        "已为 张伟 兑换培训 1 次，扣除 50 积分，剩余 0 积分（记录 5）\n"
+    )
+    assert run(*redeem, "--what", "购物卡") == (
+        "错误：不能兑换“购物卡”，可选：leave_day（年假，每天 100 积分）、"
+        "training（培训，每次 50 积分）"
+    )
+    assert run(*redeem, "--what", "年假", "--count", "0") == "错误：兑换数量至少为 1"
+    assert (
+        run(*redeem, "--what", "年假", "--count", "两") == "错误：--count 需要是正整数，而不是“两”"
+    )
+    assert run("redeem", "--person", "nobody", "--what", "年假", "--by", "ma.jun") == (
+        "错误：配置里没有人员“nobody”（--person 填人员 id）"
+    )
+
+
+async def test_payout_so_far_counts_a_week_earned_earlier_this_month(rt: Runtime) -> None:
+    """W45, W46 and W47 on time: 流程规范奖 is earned for W47 (paid when November is settled),
+    and the rep's payout so far says so in W48; once settled it is in the ledger instead."""
+    from handlers.incentives.ledger import award_key
+    from handlers.incentives.standing import standing
+
+    world = await seed_incentives_world()
+    demo = world["demo_deal"]
+    await task(demo, local(11, 5, 18), local(11, 5), local(11, 2))  # type: ignore[arg-type]
+    s = await standing(rt.db, rt.config, "zhang.wei", "张伟", NOW)
+    process = next(st for st in s.awards if st.award.id == "process")
+    assert not process.earned  # W48 itself: one demo still open
+    assert s.bonus == Decimal(1500 + 1000)  # 协作之星奖 this month + 流程规范奖 for W47
+    await LedgerEntry.create(
+        person_id="zhang.wei",
+        kind="award",
+        period="2026-11",
+        ref="process",
+        amount=Decimal(1000),
+        settlement_key=award_key("process", "zhang.wei", "2026-W47"),
+        created_at=NOW,
+    )
+    again = await standing(rt.db, rt.config, "zhang.wei", "张伟", NOW)
+    assert again.bonus == Decimal(1500)  # settled: counted in the ledger, not twice

@@ -1,19 +1,32 @@
-"""The monthly settlement on the scheduler's clock: once per closed month, each rep told once."""
+"""The monthly settlement on the scheduler's clock: once per closed month, each rep told once,
+whether the job or the CLI settles it; entries added later are told once per batch."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.app import create_app
 from bot.clock import ManualClock
-from storage.models import LedgerEntry
-from tests.handlers.incentives.world import seed_incentives_world
-from tests.support.harness import build_harness, make_config
+from handlers.incentives.cli import settle_month
+from handlers.shared.periods import period_of
+from scheduler.pushes import PushStore
+from storage.models import Client, LedgerEntry, OutboxMessage
+from tests.handlers.incentives.world import TZ, local, pay, seed_incentives_world
+from tests.support.harness import Harness, build_harness, make_config
 from tests.support.jobs import pushes, run_slot, sh
 
+NOVEMBER = period_of("month", local(11, 15), TZ)
 
-async def test_the_job_settles_the_closed_month_once(db_url: str, aiohttp_client) -> None:
+
+async def started(db_url: str, aiohttp_client) -> Harness:  # type: ignore[no-untyped-def]
     bot = build_harness(make_config(db_url), clock=ManualClock(sh(2026, 12, 1, 9)))
     bot.client = await aiohttp_client(create_app(bot.runtime.config, runtime=bot.runtime))
     await seed_incentives_world()
+    return bot
+
+
+async def test_the_job_settles_the_closed_month_once(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    bot = await started(db_url, aiohttp_client)
     await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
     entries = await LedgerEntry.all().count()
     told = await pushes(bot.runtime.db)
@@ -24,3 +37,50 @@ async def test_the_job_settles_the_closed_month_once(db_url: str, aiohttp_client
     await run_slot(bot, "incentive-settlement", sh(2026, 12, 2, 9, 10))  # the next morning
     assert await LedgerEntry.all().count() == entries
     assert len(await pushes(bot.runtime.db)) == len(told)
+
+
+async def test_settling_by_hand_after_the_job_tells_nobody_twice(
+    db_url: str, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    bot = await started(db_url, aiohttp_client)
+    rt = bot.runtime
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
+    told = await pushes(rt.db)
+    at = sh(2026, 12, 1, 11)
+    store = rt.services.get(PushStore)
+    text = await settle_month(rt.db, rt.config, NOVEMBER, at, store, dry_run=False)
+    assert "写入 0 条" in text and "新通知 0 条" in text
+    assert [p["key"] for p in await pushes(rt.db)] == [p["key"] for p in told]
+    await run_slot(bot, "deliver", sh(2026, 12, 1, 11, 1))  # whatever the CLI queued goes out
+    sent = await OutboxMessage.filter(payload__contains="激励结算结果").values_list(
+        "recipient", "payload"
+    )
+    assert len(sent) == len(told) > 1
+    assert len({r for r, _ in sent}) == len(sent)  # one message per rep and month
+    assert all(str(p).count("激励结算结果") == 1 for _, p in sent)
+
+
+async def test_a_late_entry_of_a_settled_month_is_told_once(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    """The job re-settles the last closed month every working day: a payment of November recorded
+    on 2 December is paid on the 3rd and its rep told about it, once."""
+    bot = await started(db_url, aiohttp_client)
+    rt = bot.runtime
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
+    before = len(await pushes(rt.db))
+    loyal = await Client.get(name="四年客户")
+    late = await pay(loyal, "upsell", 4, 20_000, local(11, 30, 16), "P-LATE")
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
+    entry = await LedgerEntry.get(settlement_key=f"pay:{late.id}")
+    assert (entry.period, entry.amount) == ("2026-11", Decimal("1400.00"))  # 2万 × 7 %
+    told = (await pushes(rt.db))[before:]
+    assert [(p["person_id"], p["key"].startswith("settle:2026-11:zhang.wei:+")) for p in told] == [
+        ("zhang.wei", True)
+    ]
+    assert told[0]["text"] == (
+        "2026年11月激励结算有补充入账：\n- 增购第4年回款提成：1,400元\n"
+        "本次补充合计 1,400元。发送 /我的激励 查看进度。"
+    )
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 4, 9, 10))
+    store = rt.services.get(PushStore)
+    await settle_month(rt.db, rt.config, NOVEMBER, sh(2026, 12, 4, 11), store, dry_run=False)
+    assert len(await pushes(rt.db)) == before + 1
