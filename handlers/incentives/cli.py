@@ -4,7 +4,7 @@
 
 The scheduled job ``incentive-settlement`` settles each closed month by itself; this is the same
 settlement by hand (another month, a dry run, a re-run after fixing data). It tells people what
-the job would, through the same pushes (``jobs.settlement_pushes``, one key per rep and month), so
+the job would, through the same pushes (``jobs.owed_pushes``, one key per rep and month), so
 running it after the job — or the job after it — messages nobody twice; the running bot delivers
 them after quiet hours.
 """
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.config.models import AppConfig
-from handlers.incentives.jobs import settlement_pushes
+from handlers.incentives.jobs import owed_pushes
 from handlers.incentives.ledger import (
     REDEEM_CN,
     REDEEM_UNIT,
@@ -62,7 +62,7 @@ async def settle_month(
         raise SystemExit(str(exc)) from exc
     text = settlement_summary(result)
     if not dry_run:
-        told = await pushes.store(settlement_pushes(config, result), now)
+        told = await pushes.store(await owed_pushes(config, result), now)
         text += f"\n新通知 {len(told)} 条，运行中的机器人会按免打扰规则发送"
     return text
 

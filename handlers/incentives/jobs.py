@@ -11,12 +11,14 @@ people concerned about those entries only, keyed by them: once per batch.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.config.models import AppConfig
 from bot.jobs import JobRun, Push
+from handlers.incentives.ledger import PlannedEntry, settled_entries
 from handlers.incentives.render import late_entries_message, settlement_message
-from handlers.incentives.settle import SettlementResult, settle
+from handlers.incentives.settle import PersonResult, SettlementResult, settle
 from handlers.shared.periods import period_of, previous
 from storage.db import Database
 
@@ -24,10 +26,15 @@ NAME = "incentive-settlement"
 KIND = "incentive_settlement"
 
 
-def settlement_pushes(config: AppConfig, result: SettlementResult) -> list[Push]:
-    """The messages a settlement run owes the participants (none when it wrote nothing)."""
-    if not result.fresh:
-        return []
+def settlement_pushes(
+    config: AppConfig,
+    result: SettlementResult,
+    earlier: Mapping[str, list[PlannedEntry]] | None = None,
+) -> list[Push]:
+    """The messages a settlement run owes the participants: the month's result on its first
+    settlement; on a later one, the entries it added. ``earlier`` (what earlier runs wrote, per
+    person) redraws the month's result too, under its one key: should the run that settled the
+    month have died before its messages were stored, this run tells them instead."""
     roles = set(config.incentives.roles)
     participants = {p.id for p in config.people if p.role in roles}
     month = result.period
@@ -40,6 +47,10 @@ def settlement_pushes(config: AppConfig, result: SettlementResult) -> list[Push]
             text = settlement_message(month.label, person)
             out.append(Push(f"settle:{month.key}:{pid}", pid, KIND, text))
             continue
+        if earlier is not None:
+            told = PersonResult(pid, person.name, earlier.get(pid, []))
+            text = settlement_message(month.label, told)
+            out.append(Push(f"settle:{month.key}:{pid}", pid, KIND, text))
         late = [e for e in person.entries if e.key in result.fresh]
         if late:
             batch = hashlib.sha1("\n".join(sorted(e.key for e in late)).encode()).hexdigest()
@@ -48,9 +59,17 @@ def settlement_pushes(config: AppConfig, result: SettlementResult) -> list[Push]
     return out
 
 
+async def owed_pushes(config: AppConfig, result: SettlementResult) -> list[Push]:
+    """``settlement_pushes`` with what earlier runs wrote read from the ledger."""
+    if result.first:
+        return settlement_pushes(config, result)
+    earlier = await settled_entries(result.period.key, leave_out=result.fresh)
+    return settlement_pushes(config, result, earlier)
+
+
 async def settle_last_month(run: JobRun, config: AppConfig, db: Database) -> None:
     tz = ZoneInfo(config.timezone)
     month = previous(period_of("month", run.now, tz), tz)
     result = await settle(db, config, month, run.now, dry_run=run.dry_run)
-    for push in settlement_pushes(config, result):
+    for push in await owed_pushes(config, result):
         run.push(push)

@@ -68,6 +68,29 @@ async def settled_before(period: str) -> bool:
     return await LedgerEntry.filter(period=period, settlement_key__isnull=False).exists()
 
 
+async def settled_entries(period: str, leave_out: frozenset[str]) -> dict[str, list[PlannedEntry]]:
+    """What settlements of ``period`` wrote, per person, in the order written (the keys in
+    ``leave_out`` excepted)."""
+    out: dict[str, list[PlannedEntry]] = {}
+    rows = await LedgerEntry.filter(period=period, settlement_key__isnull=False).order_by("id")
+    for r in rows:
+        if r.settlement_key in leave_out:
+            continue
+        out.setdefault(r.person_id, []).append(
+            PlannedEntry(
+                str(r.settlement_key),
+                r.person_id,
+                r.kind,
+                r.period,
+                r.ref,
+                r.amount,
+                r.points,
+                dict(r.details),
+            )
+        )
+    return out
+
+
 def award_key(award_id: str, person_id: str, judged: str) -> str:
     return f"award:{award_id}:{person_id}:{judged}"
 

@@ -84,3 +84,24 @@ async def test_a_late_entry_of_a_settled_month_is_told_once(db_url: str, aiohttp
     store = rt.services.get(PushStore)
     await settle_month(rt.db, rt.config, NOVEMBER, sh(2026, 12, 4, 11), store, dry_run=False)
     assert len(await pushes(rt.db)) == before + 1
+
+
+async def test_a_run_that_died_before_storing_its_messages_is_made_good(
+    db_url: str, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    """The ledger entries are written, then the process dies before the pushes are stored: the
+    next morning's run writes nothing new but still tells each rep their result, once."""
+    bot = await started(db_url, aiohttp_client)
+    rt = bot.runtime
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
+    told = await pushes(rt.db)
+    entries = await LedgerEntry.all().count()
+    await rt.db.execute("DELETE FROM pushes")  # as if the first run had died after settling
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 2, 9, 10))
+    assert await LedgerEntry.all().count() == entries
+    again = await pushes(rt.db)
+    assert sorted((p["key"], p["text"]) for p in again) == sorted(
+        (p["key"], p["text"]) for p in told
+    )
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
+    assert len(await pushes(rt.db)) == len(told)
