@@ -38,7 +38,7 @@ def add_parser(
     with_config(jsub.add_parser("list", help="每个任务的计划、上次和下次运行时间"))
     run = with_config(jsub.add_parser("run", help="按给定时间运行一个任务"))
     run.add_argument("name", help="任务名，见 salesbot jobs list")
-    run.add_argument("--now", help="按这个时间运行（ISO 8601，不带时区按 schedules.timezone）")
+    run.add_argument("--now", help="按这个时间运行（ISO 8601，不带时区按配置的 timezone）")
     run.add_argument("--dry-run", action="store_true", help="只打印谁会收到什么，不写入、不发送")
 
 
@@ -68,7 +68,7 @@ async def _open(config: AppConfig) -> Runtime:
 
 async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
     rt = await _open(config)
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     try:
         known = await states(rt.db)
     finally:
@@ -92,7 +92,7 @@ async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
 
 async def run_job(config: AppConfig, name: str, now: datetime, *, dry_run: bool) -> list[str]:
     rt = await _open(config)
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     try:
         handler = rt.dispatcher.job(name)
         if handler is None:
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli import _config_path, load_or_exit
 
     config = load_or_exit(_config_path(args))
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     now = datetime.now(UTC)
     if args.jobs_command == "list":
         lines = asyncio.run(list_jobs(config, now))
