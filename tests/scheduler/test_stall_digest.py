@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from bot.events import JobEvent
+from scheduler.state import note_slot, states
 from storage.models import Client, Deal, Task
 from tests.support.harness import Harness
-from tests.support.jobs import pushes, run_slot, sh
+from tests.support.jobs import inbox_done, pushes, run_slot, sh
 
 
 async def stalled_deal(stage: str, entered: datetime, owner: str = "zhang.wei") -> Deal:
@@ -123,30 +125,49 @@ async def test_the_digest_skips_days_off(bot: Harness) -> None:
     assert await pushes(bot.runtime.db) == []
 
 
-async def test_a_late_digest_after_downtime_runs_once_marked_late(bot: Harness) -> None:
-    from scheduler.state import note_slot, states
+async def back_after_downtime(bot: Harness, at: datetime) -> list[JobEvent]:
+    """The bot last ticked the digest on Wednesday 08:30 and comes back at ``at``."""
+    rt = bot.runtime
+    assert rt.scheduler is not None
+    await note_slot(rt.db, "digest", sh(2026, 12, 2, 8, 30))
+    for name in rt.dispatcher.job_names:
+        if name != "digest":
+            await note_slot(rt.db, name, at)
+    return await rt.scheduler.catch_up(at)
 
+
+async def test_a_late_digest_after_downtime_runs_once_marked_late(bot: Harness) -> None:
     rt = bot.runtime
     assert rt.scheduler is not None
     await Task.create(
         kind="next_action", assignee_id="li.na", title="回访", due_at=sh(2026, 12, 3, 15)
     )
-    # The bot last ticked the digest on Wednesday; it comes back on Thursday at 10:00.
-    await note_slot(rt.db, "digest", sh(2026, 12, 2, 8, 30))
-    for name in rt.dispatcher.job_names:
-        if name != "digest":
-            await note_slot(rt.db, name, sh(2026, 12, 3, 10))
-    stored = await rt.scheduler.catch_up(sh(2026, 12, 3, 10))
+    stored = await back_after_downtime(bot, sh(2026, 12, 3, 10))  # Thursday 10:00
     assert [(e.job, e.slot, e.late) for e in stored] == [("digest", "2026-12-03T08:30", True)]
     again = await rt.scheduler.catch_up(sh(2026, 12, 3, 10, 0, 30))  # a second replica starting
     assert again == []
-    from tests.support.jobs import inbox_done
-
     await inbox_done(rt.db, "job:digest:2026-12-03T08:30")
     [row] = await pushes(rt.db)
     assert row["person_id"] == "li.na" and row["key"] == "digest:li.na:2026-12-03"
+    assert str(row["text"]).startswith("今天（12月3日）的待办（补发，原定 08:30）：")
+    assert row["deliver_at"] == int(sh(2026, 12, 3, 10).timestamp() * 1000)  # at once
     state = (await states(rt.db))["digest"]
     assert state.last_late and state.last_run_slot == sh(2026, 12, 3, 8, 30)
+
+
+async def test_a_digest_caught_up_after_the_working_day_is_skipped(bot: Harness) -> None:
+    # Back at 22:00: quiet hours would hold Thursday's "today" until Friday 08:00, right before
+    # Friday's own digest. It is dropped; Friday's lists the task as overdue.
+    await Task.create(
+        kind="next_action", assignee_id="li.na", title="回访", due_at=sh(2026, 12, 3, 15)
+    )
+    [event] = await back_after_downtime(bot, sh(2026, 12, 3, 22))
+    await inbox_done(bot.runtime.db, event.dedupe_key)
+    assert await pushes(bot.runtime.db) == []
+    assert (await states(bot.runtime.db))["digest"].last_late  # it ran, and chose to say nothing
+    await run_slot(bot, "digest", sh(2026, 12, 4, 8, 30))
+    [row] = await pushes(bot.runtime.db)
+    assert row["key"] == "digest:li.na:2026-12-04" and "已逾期 1 项" in str(row["text"])
 
 
 async def test_a_reminder_due_while_the_bot_was_down_says_it_is_late(bot: Harness) -> None:
