@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from bot.events import JobEvent
+from handlers.shared.workcal import WorkCalendar
 from scheduler.state import note_slot, states
 from storage.models import Client, Deal, Task
-from tests.support.harness import Harness
+from tests.scheduler.conftest import StartBot
+from tests.support.harness import Harness, make_config
 from tests.support.jobs import inbox_done, pushes, run_slot, sh
 
 
@@ -81,15 +83,21 @@ async def test_the_stall_scan_does_not_run_on_a_day_off(bot: Harness) -> None:
     assert await pushes(bot.runtime.db) == []
 
 
-async def test_the_stall_ladder_across_the_2026_2027_year_end(bot: Harness) -> None:
-    # 2027 has no library data: plain weekends until config lists the notice (one warning).
+async def test_the_stall_ladder_across_the_2026_2027_year_end(
+    db_url: str, start_bot: StartBot
+) -> None:
+    # 2027 as config states it (New Year's Day off), whatever chinese-calendar ships for 2027.
+    config = make_config(db_url)
+    calendar = config.calendar.model_copy(update={"holidays": {2027: (date(2027, 1, 1),)}})
+    bot = await start_bot(config.model_copy(update={"calendar": calendar}), sh(2026, 12, 28, 9))
     await stalled_deal("方案演示", sh(2026, 12, 28, 9))  # Monday
-    # 28, 29, 30, 31 Dec, 1 Jan (Friday, a weekday to the fallback) → 5; Monday 4 Jan: 5.
-    await run_slot(bot, "stall", sh(2027, 1, 4, 9))
-    assert await pushes(bot.runtime.db) == []
+    # 28, 29, 30, 31 Dec, (1 Jan off, then the weekend), 4 Jan → on Tuesday 5 Jan: 5 working days.
     await run_slot(bot, "stall", sh(2027, 1, 5, 9))
+    assert await pushes(bot.runtime.db) == []
+    await run_slot(bot, "stall", sh(2027, 1, 6, 9))
     [row] = await pushes(bot.runtime.db)
     assert "6 个工作日" in str(row["text"])
+    assert bot.runtime.services.get(WorkCalendar).warnings == []  # config covers 2027
 
 
 async def test_the_morning_digest_lists_todays_and_overdue_tasks_per_person(bot: Harness) -> None:
