@@ -10,7 +10,8 @@ what the next delivery would send.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,21 @@ def push_line(planned: Planned, rt: Runtime, tz: ZoneInfo) -> str:
     return f"{planned.deliver_at.astimezone(tz):{TIME}} → {who}: {text}"
 
 
+def width(text: str) -> int:
+    """Terminal columns: CJK characters (wide or fullwidth, like「补跑」and its brackets) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def columns(rows: Sequence[Sequence[str]], gap: int = 2) -> list[str]:
+    """Rows as aligned columns, each as wide as its widest value plus ``gap``; the last unpadded."""
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "".join(cell + " " * (w - width(cell) + gap) for cell, w in zip(row, widths, strict=False))
+        + row[-1]
+        for row in rows
+    ]
+
+
 async def _open(config: AppConfig) -> Runtime:
     rt = build_runtime(config)
     await rt.db.open()
@@ -74,7 +90,7 @@ async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
     finally:
         await rt.db.close()
     assert rt.scheduler is not None
-    lines = [f"{'任务':<12}{'计划':<14}{'上次运行':<20}{'下次运行':<18}说明"]
+    rows = [["任务", "计划", "上次运行", "下次运行", "说明"]]
     for spec in rt.scheduler.specs:
         schedule = schedule_of(config, spec)
         state = known.get(spec.name)
@@ -86,8 +102,8 @@ async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
         if not config.schedules.enabled:
             nxt = "（时钟已关闭）"
         extra = "，仅工作日" if spec.working_days_only else ""
-        lines.append(f"{spec.name:<12}{schedule:<14}{last_text:<20}{nxt:<18}{spec.label}{extra}")
-    return lines
+        rows.append([spec.name, schedule, last_text, nxt, spec.label + extra])
+    return columns(rows)
 
 
 async def run_job(config: AppConfig, name: str, now: datetime, *, dry_run: bool) -> list[str]:
