@@ -146,3 +146,17 @@ async def test_a_reminder_due_now_goes_out_without_waiting_for_the_next_minute(
         "SELECT dedupe_key FROM inbox WHERE dedupe_key LIKE 'job:deliver:%'"
     )
     assert [r["dedupe_key"] for r in rows] == ["job:deliver:2026-12-03T10:00:after:reminders"]
+
+
+async def test_later_on_a_task_already_done_says_so_and_moves_nothing(bot: Harness) -> None:
+    t = await task("回访李总", sh(2026, 12, 3, 10))
+    await run_slot(bot, "reminders", sh(2026, 12, 3, 10))
+    [sent] = await bot.next_sent()
+    assert isinstance(sent.reply, CardMessage)
+    await Task.filter(id=t.id).update(status="done")  # done meanwhile (another card, a visit)
+    await bot.tap("zhang.wei", sent.reply.card_id, "推迟")
+    [answer, *_] = await bot.next_sent()
+    assert isinstance(answer.reply, Text)
+    assert answer.reply.text == "“回访李总”已经完成了，不用推迟"
+    after = await Task.get(id=t.id)
+    assert (after.status, after.due_at) == ("done", sh(2026, 12, 3, 10))
