@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,11 +10,12 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config.calendar import CalendarSettings
-from bot.config.schedule import QuietHours, Schedules, StallLadder
+from bot.config.schedule import PUSH_KINDS, QuietHours, Schedules, StallLadder
 from handlers.shared.workcal import WorkCalendar
 from scheduler.ladder import WorkingDayIndex, rungs_reached
 from scheduler.quiet import deliver_at, is_quiet
 from scheduler.schedule import latest_slot, next_slot, slot_key
+from tests.support.harness import ROOT
 
 SH = ZoneInfo("Asia/Shanghai")
 QUIET = QuietHours()
@@ -68,6 +70,13 @@ def test_a_bad_schedule_is_a_config_error(bad: str) -> None:
 def test_an_unknown_urgent_kind_is_a_config_error() -> None:
     with pytest.raises(ValidationError, match="unknown push kind"):
         Schedules(urgent=("remnder",))
+
+
+def test_config_yaml_names_every_kind_that_may_be_urgent() -> None:
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    comment = text[text.index("# except the kinds listed in `urgent`:") : text.index("schedules:")]
+    listed = re.findall(r"[a-z_]+", comment.split("`urgent`:")[1])
+    assert listed == list(PUSH_KINDS)
 
 
 @pytest.mark.parametrize(

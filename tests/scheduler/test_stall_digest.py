@@ -203,3 +203,15 @@ async def test_a_first_contact_gets_the_24_hour_follow_up_task(bot: Harness) -> 
     # At the deadline, still open: the ordinary reminder.
     await run_slot(bot, "reminders", sh(2026, 12, 4, 10))
     assert "首次沟通后24小时内" in str((await pushes(bot.runtime.db))[-1]["text"])
+
+
+async def test_a_checklist_item_within_n_hours_is_due_that_many_hours_later(bot: Harness) -> None:
+    # 方案演示: "演示后48小时内发送方案和会议纪要" — 48 hours, not the two-working-days default
+    # (which would be Thursday 18:00).
+    deal = await stalled_deal("方案演示", sh(2026, 12, 1, 10))  # Tuesday
+    await run_slot(bot, "checklist", sh(2026, 12, 1, 10, 10))
+    [t] = await Task.filter(deal_id=deal.id)
+    assert t.title == "演示后48小时内发送方案和会议纪要"
+    assert t.due_at == sh(2026, 12, 3, 10)
+    [row] = await pushes(bot.runtime.db)
+    assert "12月3日 10:00 前" in str(row["text"])
