@@ -66,6 +66,7 @@ def digest_too_late(run: JobRun, config: AppConfig, calendar: WorkCalendar) -> b
     hours and arrive tomorrow morning as "今天（昨天的日期）的待办", just before tomorrow's own
     digest, which lists the same open tasks (now overdue): a rep wants the second, not both. So it
     is skipped; so is a run whose day has passed altogether (back on Friday for Thursday's slot).
+    Only catch-up runs are judged: an operator's `salesbot jobs run digest` at 19:00 means it.
     """
     tz = ZoneInfo(config.timezone)
     day = run.slot.astimezone(tz).date()
@@ -78,8 +79,9 @@ def digest_too_late(run: JobRun, config: AppConfig, calendar: WorkCalendar) -> b
 
 async def morning_digest(run: JobRun, config: AppConfig, calendar: WorkCalendar) -> None:
     """One message per person with open tasks due on the slot's day or overdue (working days
-    only); "today" is the slot's day, not the run's, and a run too late for it sends nothing."""
-    if digest_too_late(run, config, calendar):
+    only); "today" is the slot's day, not the run's, and a catch-up too late for it sends
+    nothing."""
+    if run.late and digest_too_late(run, config, calendar):
         return
     tz = ZoneInfo(config.timezone)
     today = run.slot.astimezone(tz).date()

@@ -44,6 +44,9 @@ async def test_the_demo_has_stalled_deals_on_every_rung_and_tasks_due_today(
     assert {"销售", "主管", "总监"} <= kinds
     digest = await run_job(config, "digest", sh(2026, 12, 3, 8, 30), dry_run=True)
     assert any("今天（12月3日）的待办：" in line and "1. 10:00" in line for line in digest)
+    # Run by hand in the evening it is meant: only a catch-up after downtime is judged too late.
+    evening = await run_job(config, "digest", sh(2026, 12, 3, 19), dry_run=True)
+    assert any("今天（12月3日）的待办：" in line for line in evening)
     # A dry run wrote nothing: the real run finds every push new.
     real = await run_job(config, "stall", sh(2026, 12, 3, 9), dry_run=False)
     assert real[:-1] == stall[:-1] and real[-1].startswith(f"已写入 {len(stall) - 1} 条")
