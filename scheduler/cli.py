@@ -10,7 +10,8 @@ what the next delivery would send.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ def add_parser(
     with_config(jsub.add_parser("list", help="每个任务的计划、上次和下次运行时间"))
     run = with_config(jsub.add_parser("run", help="按给定时间运行一个任务"))
     run.add_argument("name", help="任务名，见 salesbot jobs list")
-    run.add_argument("--now", help="按这个时间运行（ISO 8601，不带时区按 schedules.timezone）")
+    run.add_argument("--now", help="按这个时间运行（ISO 8601，不带时区按配置的 timezone）")
     run.add_argument("--dry-run", action="store_true", help="只打印谁会收到什么，不写入、不发送")
 
 
@@ -57,6 +58,21 @@ def push_line(planned: Planned, rt: Runtime, tz: ZoneInfo) -> str:
     return f"{planned.deliver_at.astimezone(tz):{TIME}} → {who}: {text}"
 
 
+def width(text: str) -> int:
+    """Terminal columns: CJK characters (wide or fullwidth, like「补跑」and its brackets) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def columns(rows: Sequence[Sequence[str]], gap: int = 2) -> list[str]:
+    """Rows as aligned columns, each as wide as its widest value plus ``gap``; the last unpadded."""
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "".join(cell + " " * (w - width(cell) + gap) for cell, w in zip(row, widths, strict=False))
+        + row[-1]
+        for row in rows
+    ]
+
+
 async def _open(config: AppConfig) -> Runtime:
     rt = build_runtime(config)
     await rt.db.open()
@@ -68,13 +84,13 @@ async def _open(config: AppConfig) -> Runtime:
 
 async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
     rt = await _open(config)
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     try:
         known = await states(rt.db)
     finally:
         await rt.db.close()
     assert rt.scheduler is not None
-    lines = [f"{'任务':<12}{'计划':<14}{'上次运行':<20}{'下次运行':<18}说明"]
+    rows = [["任务", "计划", "上次运行", "下次运行", "说明"]]
     for spec in rt.scheduler.specs:
         schedule = schedule_of(config, spec)
         state = known.get(spec.name)
@@ -86,13 +102,13 @@ async def list_jobs(config: AppConfig, now: datetime) -> list[str]:
         if not config.schedules.enabled:
             nxt = "（时钟已关闭）"
         extra = "，仅工作日" if spec.working_days_only else ""
-        lines.append(f"{spec.name:<12}{schedule:<14}{last_text:<20}{nxt:<18}{spec.label}{extra}")
-    return lines
+        rows.append([spec.name, schedule, last_text, nxt, spec.label + extra])
+    return columns(rows)
 
 
 async def run_job(config: AppConfig, name: str, now: datetime, *, dry_run: bool) -> list[str]:
     rt = await _open(config)
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     try:
         handler = rt.dispatcher.job(name)
         if handler is None:
@@ -133,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli import _config_path, load_or_exit
 
     config = load_or_exit(_config_path(args))
-    tz = ZoneInfo(config.schedules.timezone)
+    tz = ZoneInfo(config.timezone)
     now = datetime.now(UTC)
     if args.jobs_command == "list":
         lines = asyncio.run(list_jobs(config, now))

@@ -73,7 +73,7 @@ class JobClock:
         self.inbox = inbox
         self.db = db
         self.clock = clock
-        self.tz = ZoneInfo(config.schedules.timezone)
+        self.tz = ZoneInfo(config.timezone)
         self._scheduler: AsyncIOScheduler | None = None
         for spec in self.specs:  # a wrong schedule name fails at startup, not at the first tick
             schedule_of(config, spec)

@@ -61,7 +61,7 @@ class PushStore:
         self.db = db
         self.config = config
         self.calendar = calendar
-        self.tz = ZoneInfo(config.schedules.timezone)
+        self.tz = ZoneInfo(config.timezone)
         # Where jobs' messages go first (the first channel), as a handler's go where it was asked.
         self.prefer = prefer
 

@@ -6,10 +6,10 @@ A schedule is written the way an admin says it: ``"08:30"`` (every day), ``"fri 
 
 import re
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from bot.config.base import Frozen
 from bot.config.messages import did_you_mean, suggestion
@@ -148,7 +148,6 @@ class StallLadder(Frozen):
 
 class Schedules(Frozen):
     enabled: bool = True  # the clock; off, nothing is scheduled (jobs still run by hand)
-    timezone: TimeZone = "Asia/Shanghai"
     quiet_hours: QuietHours = QuietHours()
     # Push kinds that go out even in quiet hours and on days off (see PUSH_KINDS).
     urgent: tuple[PushKind, ...] = ()
@@ -162,6 +161,18 @@ class Schedules(Frozen):
     weekly_calibration: str = "fri 17:00"
     approval_sla: str = "every 5m"
     incentive_settlement: str = "09:10"  # daily; settles the last closed month once
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_own_timezone(cls, data: Any) -> Any:
+        # Early configs (and `salesbot init` before 0.1) had a second timezone here that the clock
+        # and quiet hours read while the jobs read the top-level one; two settings can disagree.
+        if isinstance(data, dict) and "timezone" in data:
+            raise ValueError(
+                "这里不再设置 timezone：时区只在顶层 timezone 设置一次，"
+                "请删除 schedules 下的 timezone 这一行"
+            )
+        return data
 
     @field_validator(
         "reminder_scan",

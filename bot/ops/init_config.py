@@ -76,7 +76,7 @@ def render(a: Answers) -> str:
 # 密钥不写在这里：${{名称}} 在启动时从环境变量读取（${{名称:-默认值}} 带默认值）。
 
 org_name: {_q(a.org)}
-timezone: Asia/Shanghai
+timezone: Asia/Shanghai       # 唯一的时区：对话中的日期、定时任务、免打扰时间、报表都按它计算
 
 database:
   # SQLite 适合单机试用；团队使用请换成 PostgreSQL，例如 postgres://salesbot@db-host:5432/salesbot
@@ -144,7 +144,6 @@ delegations: []
 
 # ---------------------------------------------------------------- 机器人自己的时间表
 schedules:
-  timezone: Asia/Shanghai
   quiet_hours: {{start: "21:00", end: "08:00"}}   # 这段时间不主动推送
   daily_digest: "08:30"
   stall_scan: "09:00"

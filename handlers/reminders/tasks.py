@@ -147,13 +147,14 @@ async def act_on_reminder(
     if task is None or task.assignee_id != tap.person.id:
         ctx.reply(Text("这项待办已不存在。"))
         return TapResult()
-    if action.op is Op.done:
-        if task.status == TaskStatus.cancelled:
-            outcome = f"“{task.title}”已取消"
-        else:
-            check(TaskStatus, task.status, TaskStatus.done)
-            await Task.filter(id=task.id).update(status=TaskStatus.done)
-            outcome = f"✅ 已完成：{task.title}"
+    if task.status == TaskStatus.cancelled:
+        outcome = f"“{task.title}”已取消"
+    elif task.status == TaskStatus.done:  # 完成 on another card, or before this card was tapped
+        outcome = f"“{task.title}”已经完成了" + ("，不用推迟" if action.op is Op.later else "")
+    elif action.op is Op.done:
+        check(TaskStatus, task.status, TaskStatus.done)
+        await Task.filter(id=task.id).update(status=TaskStatus.done)
+        outcome = f"✅ 已完成：{task.title}"
     else:
         local = clock.now().astimezone(tz)
         due = postponed_due(task, local.date() + timedelta(days=1), None, tz)

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot.config.models import AppConfig
 from bot.jobs import JobRun, Push
+from handlers.shared.workcal import WorkCalendar
 from scheduler.jobs import OFFSET_SLACK
 from scheduler.pushes import ms
+from scheduler.quiet import deliver_at
 from storage.models import Task
 from storage.status import TaskStatus
 
@@ -56,10 +58,33 @@ async def remind_due_tasks(run: JobRun, config: AppConfig) -> None:
         )
 
 
-async def morning_digest(run: JobRun, config: AppConfig) -> None:
-    """One message per person with open tasks due today or overdue (working days only)."""
+def digest_too_late(run: JobRun, config: AppConfig, calendar: WorkCalendar) -> bool:
+    """Would this digest reach people only after its day's working hours (or on a later day)?
+
+    A digest is about one day, its slot's. Run late — the bot was down over 08:30 — it is still
+    worth sending while that working day lasts, marked late. Back at 22:00 it would sit out quiet
+    hours and arrive tomorrow morning as "今天（昨天的日期）的待办", just before tomorrow's own
+    digest, which lists the same open tasks (now overdue): a rep wants the second, not both. So it
+    is skipped; so is a run whose day has passed altogether (back on Friday for Thursday's slot).
+    Only catch-up runs are judged: an operator's `salesbot jobs run digest` at 19:00 means it.
+    """
     tz = ZoneInfo(config.timezone)
-    today = run.now.astimezone(tz).date()
+    day = run.slot.astimezone(tz).date()
+    s = config.schedules
+    arrives = deliver_at(
+        run.now, urgent="digest" in s.urgent, quiet=s.quiet_hours, calendar=calendar, tz=tz
+    )
+    return arrives >= datetime.combine(day, config.calendar.work_hours.end_time, tzinfo=tz)
+
+
+async def morning_digest(run: JobRun, config: AppConfig, calendar: WorkCalendar) -> None:
+    """One message per person with open tasks due on the slot's day or overdue (working days
+    only); "today" is the slot's day, not the run's, and a catch-up too late for it sends
+    nothing."""
+    if run.late and digest_too_late(run, config, calendar):
+        return
+    tz = ZoneInfo(config.timezone)
+    today = run.slot.astimezone(tz).date()
     end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
     start = datetime.combine(today, time(0), tzinfo=tz)
     rows = (
@@ -77,8 +102,12 @@ async def morning_digest(run: JobRun, config: AppConfig) -> None:
             today_items.append(f"{due.astimezone(tz):%H:%M} {title}{about}")
         else:
             overdue.append(f"{title}{about}，原定 {local_text(due, tz)}")
+    day = f"今天（{today.month}月{today.day}日）的待办"
+    header = f"早上好！{day}："
+    if run.late:  # caught up after downtime: say so, and when it was due
+        header = f"{day}（补发，原定 {run.slot.astimezone(tz):%H:%M}）："
     for person_id, (today_items, overdue) in sorted(by_person.items()):
-        lines = [f"早上好！今天（{today.month}月{today.day}日）的待办："]
+        lines = [header]
         lines += [f"{i}. {item}" for i, item in enumerate(today_items, 1)] or [
             "今天没有到期的待办。"
         ]

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
+from bot.config.models import AppConfig
 from tests.support.harness import Harness, build_harness, make_config
 from tests.support.jobs import sh
 
+StartBot = Callable[[AppConfig, datetime], Awaitable[Harness]]
+
 
 @pytest.fixture
-async def bot(db_url: str, aiohttp_client) -> AsyncIterator[Harness]:  # type: ignore[no-untyped-def]
-    harness = build_harness(make_config(db_url), clock=ManualClock(sh(2026, 12, 3, 9)))
-    harness.client = await aiohttp_client(
-        create_app(harness.runtime.config, runtime=harness.runtime)
-    )
-    yield harness
+def start_bot(aiohttp_client) -> StartBot:  # type: ignore[no-untyped-def]
+    """Start the app with a given config, its clock set to a given time."""
+
+    async def start(config: AppConfig, at: datetime) -> Harness:
+        harness = build_harness(config, clock=ManualClock(at))
+        harness.client = await aiohttp_client(create_app(config, runtime=harness.runtime))
+        return harness
+
+    return start
+
+
+@pytest.fixture
+async def bot(db_url: str, start_bot: StartBot) -> AsyncIterator[Harness]:
+    yield await start_bot(make_config(db_url), sh(2026, 12, 3, 9))

@@ -9,7 +9,8 @@ import pytest
 
 from bot.devtools.demo.seed import seed_demo
 from bot.orgsync import sync_org
-from scheduler.cli import list_jobs, run_job
+from scheduler.cli import list_jobs, run_job, width
+from scheduler.state import note_run
 from storage.db import Database
 from tests.support.harness import make_config
 from tests.support.jobs import sh
@@ -43,6 +44,9 @@ async def test_the_demo_has_stalled_deals_on_every_rung_and_tasks_due_today(
     assert {"销售", "主管", "总监"} <= kinds
     digest = await run_job(config, "digest", sh(2026, 12, 3, 8, 30), dry_run=True)
     assert any("今天（12月3日）的待办：" in line and "1. 10:00" in line for line in digest)
+    # Run by hand in the evening it is meant: only a catch-up after downtime is judged too late.
+    evening = await run_job(config, "digest", sh(2026, 12, 3, 19), dry_run=True)
+    assert any("今天（12月3日）的待办：" in line for line in evening)
     # A dry run wrote nothing: the real run finds every push new.
     real = await run_job(config, "stall", sh(2026, 12, 3, 9), dry_run=False)
     assert real[:-1] == stall[:-1] and real[-1].startswith(f"已写入 {len(stall) - 1} 条")
@@ -74,3 +78,32 @@ async def test_a_working_days_job_on_a_day_off_says_so(sqlite_url: str) -> None:
     assert await run_job(config, "digest", sh(2026, 12, 5, 8, 30), dry_run=True) == [
         "2026-12-05 不是工作日，digest 不运行"
     ]
+
+
+# A value may hold single spaces ("every 5m", "2026-12-03 09:10"); columns are two or more apart.
+VALUE = re.compile(r"\S+(?: \S+)*")
+
+
+def starts(line: str) -> list[int]:
+    """The display column where each value of a ``jobs list`` line begins (CJK counts two)."""
+    return [width(line[: m.start()]) for m in VALUE.finditer(line)]
+
+
+async def test_jobs_list_columns_are_separated_and_show_a_recorded_late_run(
+    sqlite_url: str,
+) -> None:
+    db = Database(sqlite_url)
+    await db.open()
+    try:  # approval_sla, the longest name, ran late at 09:05:30 for its 09:05 slot
+        await note_run(db, "approval_sla", sh(2026, 12, 3, 9, 5), sh(2026, 12, 3, 9, 5, 30), True)
+    finally:
+        await db.close()
+    lines = await list_jobs(make_config(sqlite_url, clock=True), sh(2026, 12, 3, 9, 6))
+    table = [VALUE.findall(line) for line in lines]
+    assert all(len(cells) == 5 for cells in table), lines
+    assert table[0] == ["任务", "计划", "上次运行", "下次运行", "说明"]
+    rows = {cells[0]: cells for cells in table[1:]}
+    assert rows["approval_sla"][1:4] == ["every 5m", "2026-12-03 09:05（补跑）", "2026-12-03 09:10"]
+    assert rows["digest"][2] == "—"
+    # Every value starts in its header's column, counting a Chinese character as two.
+    assert all(starts(line) == starts(lines[0]) for line in lines), lines

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.replies import CardMessage, Text
-from storage.models import Client, Task
+from bot.replies import CardMessage, CardUpdate, Text
+from cards.model import Card
+from cards.store import CardStore
+from storage.models import CardInstance, Client, Task
 from tests.support.harness import Harness
 from tests.support.jobs import pushes, run_slot, sh
 
@@ -146,3 +148,53 @@ async def test_a_reminder_due_now_goes_out_without_waiting_for_the_next_minute(
         "SELECT dedupe_key FROM inbox WHERE dedupe_key LIKE 'job:deliver:%'"
     )
     assert [r["dedupe_key"] for r in rows] == ["job:deliver:2026-12-03T10:00:after:reminders"]
+
+
+async def test_later_on_a_task_already_done_says_so_and_moves_nothing(bot: Harness) -> None:
+    t = await task("回访李总", sh(2026, 12, 3, 10))
+    await run_slot(bot, "reminders", sh(2026, 12, 3, 10))
+    [sent] = await bot.next_sent()
+    assert isinstance(sent.reply, CardMessage)
+    await Task.filter(id=t.id).update(status="done")  # done meanwhile (another card, a visit)
+    await bot.tap("zhang.wei", sent.reply.card_id, "推迟")
+    [answer, *_] = await bot.next_sent()
+    assert isinstance(answer.reply, Text)
+    assert answer.reply.text == "“回访李总”已经完成了，不用推迟"
+    after = await Task.get(id=t.id)
+    assert (after.status, after.due_at) == ("done", sh(2026, 12, 3, 10))
+
+
+async def card_now(card_id: str) -> Card:
+    return CardStore.card_of(await CardInstance.get(id=card_id))
+
+
+async def tap(bot: Harness, card_id: str, button: str) -> None:
+    """Tap as zhang.wei and wait for the answer and the card's update."""
+    await bot.tap("zhang.wei", card_id, button)
+    answer, update = await bot.next_sent(2)
+    assert isinstance(answer.reply, Text) and isinstance(update.reply, CardUpdate)
+
+
+async def test_a_merged_card_says_how_to_act_on_tasks_without_buttons(bot: Harness) -> None:
+    tasks = [
+        await task(f"跟进事项{i}", sh(2026, 12, 3, 22) + timedelta(minutes=i)) for i in range(5)
+    ]
+    await run_slot(bot, "reminders", sh(2026, 12, 3, 23))  # held overnight, all five
+    await run_slot(bot, "deliver", sh(2026, 12, 4, 8))
+    [sent] = await bot.next_sent()
+    assert isinstance(sent.reply, CardMessage) and sent.card is not None
+    labels = [b["text"] for b in sent.card["buttons"]]
+    assert len(labels) == 6 and labels[-1] == "推迟 第3条"  # WeCom shows at most six buttons
+    note = sent.card["note"]
+    assert "第4条起还有 2 条待办暂无按钮：处理完上面的一条，按钮会轮到下一条" in note
+    assert "/待办" in note and "/推迟 序号 明天" in note
+    # Done with the first: its buttons go to the fourth; then the fifth takes the second's.
+    await tap(bot, sent.reply.card_id, "完成 第1条")
+    card = await card_now(sent.reply.card_id)
+    assert [b.text for b in card.buttons][-2:] == ["完成 第4条", "推迟 第4条"]
+    await tap(bot, sent.reply.card_id, "推迟 第2条")
+    await tap(bot, sent.reply.card_id, "完成 第4条")
+    card = await card_now(sent.reply.card_id)
+    assert {b.text.split()[-1] for b in card.buttons} == {"第3条", "第5条"}
+    assert (await Task.get(id=tasks[3].id)).status == "done"
+    assert card.closed is None  # two tasks still have their buttons

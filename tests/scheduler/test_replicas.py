@@ -1,6 +1,7 @@
-"""Two real bot processes on one PostgreSQL, both ticking: 1,000 reminders due at once are
-delivered 1,000 times, none twice (the clock's ticks share one inbox key per slot; pushes are
-claimed into one batch; the outbox sends each row once)."""
+"""Two real bot processes on one PostgreSQL, both ticking, both sending to one WeCom simulator:
+1,000 reminders due at once reach their 1,000 reps, each exactly once at the platform (the
+clock's ticks share one inbox key per slot; pushes are claimed into one batch; the outbox sends
+each row once)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
+from bot.devtools.sim.wecom import WecomSimulator
 from bot.orgsync import sync_org
 from storage.db import Database
 from storage.models import Task
@@ -51,37 +53,58 @@ async def fetch(db_url: str, sql: str) -> list[dict]:  # type: ignore[type-arg]
         await db.close()
 
 
+def wecom_env(sim: WecomSimulator) -> list[str]:
+    """``--env`` arguments pointing config.yaml's WeCom app at the simulator."""
+    env = {
+        "WECOM_ENABLED": "true",
+        "WECOM_CORP_ID": sim.corp_id,
+        "WECOM_AGENT_ID": str(sim.agent_id),
+        "WECOM_SECRET": sim.secret,
+        "WECOM_TOKEN": sim.token,
+        "WECOM_AES_KEY": sim.encoding_aes_key,
+        "WECOM_API_BASE": str(sim.api_base),
+    }
+    return [arg for name, value in env.items() for arg in ("--env", f"{name}={value}")]
+
+
 @pytest.mark.slow
 async def test_two_replicas_deliver_1000_due_reminders_exactly_once(
     postgres_url: str,
     processes: list[BotProcess],  # noqa: F811
 ) -> None:
     await prepare(postgres_url)
-    async with aiohttp.ClientSession() as session:
-        a = BotProcess(postgres_url, "--clock", "--reps", str(N))
-        processes.append(a)
-        b = BotProcess(postgres_url, "--clock", "--reps", str(N))
-        processes.append(b)
-        await asyncio.gather(a.ready(session), b.ready(session))
+    sim = WecomSimulator()
+    await sim.start()
+    # Reminder cards have buttons, which WeCom sends only with a callback URL; no one taps here.
+    sim.callback_url = "http://127.0.0.1:9/wecom/callback"
+    reps = [f"Rep{i:04d}" for i in range(N)]
+    for userid in reps:
+        sim.add_user(userid, userid)
+    try:
+        async with aiohttp.ClientSession() as session:
+            args = ("--clock", "--reps", str(N), *wecom_env(sim))
+            a = BotProcess(postgres_url, *args)
+            processes.append(a)
+            b = BotProcess(postgres_url, *args)
+            processes.append(b)
+            await asyncio.gather(a.ready(session), b.ready(session))
 
-        async def all_sent() -> bool:
-            rows = await fetch(
-                postgres_url, f"SELECT count(*) AS n FROM outbox WHERE status = {SENT}"
-            )
-            return rows[0]["n"] >= N
+            async def all_received() -> bool:
+                return len(sim.stats.received) >= N
 
-        await eventually(all_sent, within=90, every=0.5)
-        await asyncio.sleep(2)  # two more ticks of both clocks: a wrongful second send would show
-    out = await fetch(postgres_url, "SELECT recipient, status, payload FROM outbox ORDER BY id")
+            await eventually(all_received, within=90, every=0.5)
+            await asyncio.sleep(2)  # two more ticks of both clocks: a second send would show
+    finally:
+        await sim.stop()
+    # At the platform: every rep got exactly one message, the card with their own task.
+    assert dict(sim.stats.received) == {userid: 1 for userid in reps}
+    assert not sim.stats.dropped
+    for userid in reps:
+        [item] = sim.inbox_of(userid)
+        assert item.kind == "template_card" and item.card is not None
+        assert f"任务{userid[3:]}" in json.dumps(item.card.body, ensure_ascii=False)
+    out = await fetch(postgres_url, "SELECT recipient, status FROM outbox ORDER BY id")
     assert len(out) == N and {r["status"] for r in out} == {SENT}
-    assert len({r["recipient"] for r in out}) == N  # one message per rep
-    cards = await fetch(postgres_url, "SELECT id, owner_id, state FROM card_instances")
-    by_card = {c["id"]: c for c in cards}
-    for row in out:
-        card = by_card[json.loads(row["payload"])["card_id"]]
-        state = json.loads(card["state"]) if isinstance(card["state"], str) else card["state"]
-        assert card["owner_id"] == row["recipient"]
-        assert f"任务{row['recipient'][3:]}" in state["card"]["note"]
     pushes = await fetch(postgres_url, "SELECT key, batch FROM pushes")
     assert len(pushes) == N and all(p["batch"] is not None for p in pushes)
     ticks = await fetch(

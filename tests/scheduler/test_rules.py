@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,11 +10,12 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config.calendar import CalendarSettings
-from bot.config.schedule import QuietHours, Schedules, StallLadder
+from bot.config.schedule import PUSH_KINDS, QuietHours, Schedules, StallLadder
 from handlers.shared.workcal import WorkCalendar
 from scheduler.ladder import WorkingDayIndex, rungs_reached
 from scheduler.quiet import deliver_at, is_quiet
 from scheduler.schedule import latest_slot, next_slot, slot_key
+from tests.support.harness import ROOT
 
 SH = ZoneInfo("Asia/Shanghai")
 QUIET = QuietHours()
@@ -70,6 +72,13 @@ def test_an_unknown_urgent_kind_is_a_config_error() -> None:
         Schedules(urgent=("remnder",))
 
 
+def test_config_yaml_names_every_kind_that_may_be_urgent() -> None:
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    comment = text[text.index("# except the kinds listed in `urgent`:") : text.index("schedules:")]
+    listed = re.findall(r"[a-z_]+", comment.split("`urgent`:")[1])
+    assert listed == list(PUSH_KINDS)
+
+
 @pytest.mark.parametrize(
     ("at", "out"),
     [
@@ -94,11 +103,13 @@ def test_urgent_pushes_ignore_quiet_hours() -> None:
 
 
 def test_year_end_quiet_hours_with_2027_from_config() -> None:
-    calendar = cal(holidays={2027: [date(2027, 1, 1)]})
-    out = deliver_at(sh(2026, 12, 31, 21, 30), urgent=False, quiet=QUIET, calendar=calendar, tz=SH)
+    # 2027 is stated in config each time, so this holds whatever chinese-calendar ships for it.
+    new_year = {2027: [date(2027, 1, 1)]}
+    nye = sh(2026, 12, 31, 21, 30)
+    out = deliver_at(nye, urgent=False, quiet=QUIET, calendar=cal(holidays=new_year), tz=SH)
     assert out == sh(2027, 1, 4, 8)  # New Year's Day, then the weekend
-    plain = deliver_at(sh(2026, 12, 31, 21, 30), urgent=False, quiet=QUIET, calendar=cal(), tz=SH)
-    assert plain == sh(2027, 1, 1, 8)  # no 2027 data: Friday counts as a working day
+    make_up = cal(holidays=new_year, workdays={2027: [date(2027, 1, 2)]})  # a 调休 Saturday
+    assert deliver_at(nye, urgent=False, quiet=QUIET, calendar=make_up, tz=SH) == sh(2027, 1, 2, 8)
 
 
 def test_a_midday_quiet_window_ends_the_same_day() -> None:

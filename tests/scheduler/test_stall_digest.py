@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from bot.events import JobEvent
+from handlers.shared.workcal import WorkCalendar
+from scheduler.state import note_slot, states
 from storage.models import Client, Deal, Task
-from tests.support.harness import Harness
-from tests.support.jobs import pushes, run_slot, sh
+from tests.scheduler.conftest import StartBot
+from tests.support.harness import Harness, make_config
+from tests.support.jobs import inbox_done, pushes, run_slot, sh
 
 
 async def stalled_deal(stage: str, entered: datetime, owner: str = "zhang.wei") -> Deal:
@@ -79,15 +83,21 @@ async def test_the_stall_scan_does_not_run_on_a_day_off(bot: Harness) -> None:
     assert await pushes(bot.runtime.db) == []
 
 
-async def test_the_stall_ladder_across_the_2026_2027_year_end(bot: Harness) -> None:
-    # 2027 has no library data: plain weekends until config lists the notice (one warning).
+async def test_the_stall_ladder_across_the_2026_2027_year_end(
+    db_url: str, start_bot: StartBot
+) -> None:
+    # 2027 as config states it (New Year's Day off), whatever chinese-calendar ships for 2027.
+    config = make_config(db_url)
+    calendar = config.calendar.model_copy(update={"holidays": {2027: (date(2027, 1, 1),)}})
+    bot = await start_bot(config.model_copy(update={"calendar": calendar}), sh(2026, 12, 28, 9))
     await stalled_deal("方案演示", sh(2026, 12, 28, 9))  # Monday
-    # 28, 29, 30, 31 Dec, 1 Jan (Friday, a weekday to the fallback) → 5; Monday 4 Jan: 5.
-    await run_slot(bot, "stall", sh(2027, 1, 4, 9))
-    assert await pushes(bot.runtime.db) == []
+    # 28, 29, 30, 31 Dec, (1 Jan off, then the weekend), 4 Jan → on Tuesday 5 Jan: 5 working days.
     await run_slot(bot, "stall", sh(2027, 1, 5, 9))
+    assert await pushes(bot.runtime.db) == []
+    await run_slot(bot, "stall", sh(2027, 1, 6, 9))
     [row] = await pushes(bot.runtime.db)
     assert "6 个工作日" in str(row["text"])
+    assert bot.runtime.services.get(WorkCalendar).warnings == []  # config covers 2027
 
 
 async def test_the_morning_digest_lists_todays_and_overdue_tasks_per_person(bot: Harness) -> None:
@@ -123,30 +133,49 @@ async def test_the_digest_skips_days_off(bot: Harness) -> None:
     assert await pushes(bot.runtime.db) == []
 
 
-async def test_a_late_digest_after_downtime_runs_once_marked_late(bot: Harness) -> None:
-    from scheduler.state import note_slot, states
+async def back_after_downtime(bot: Harness, at: datetime) -> list[JobEvent]:
+    """The bot last ticked the digest on Wednesday 08:30 and comes back at ``at``."""
+    rt = bot.runtime
+    assert rt.scheduler is not None
+    await note_slot(rt.db, "digest", sh(2026, 12, 2, 8, 30))
+    for name in rt.dispatcher.job_names:
+        if name != "digest":
+            await note_slot(rt.db, name, at)
+    return await rt.scheduler.catch_up(at)
 
+
+async def test_a_late_digest_after_downtime_runs_once_marked_late(bot: Harness) -> None:
     rt = bot.runtime
     assert rt.scheduler is not None
     await Task.create(
         kind="next_action", assignee_id="li.na", title="回访", due_at=sh(2026, 12, 3, 15)
     )
-    # The bot last ticked the digest on Wednesday; it comes back on Thursday at 10:00.
-    await note_slot(rt.db, "digest", sh(2026, 12, 2, 8, 30))
-    for name in rt.dispatcher.job_names:
-        if name != "digest":
-            await note_slot(rt.db, name, sh(2026, 12, 3, 10))
-    stored = await rt.scheduler.catch_up(sh(2026, 12, 3, 10))
+    stored = await back_after_downtime(bot, sh(2026, 12, 3, 10))  # Thursday 10:00
     assert [(e.job, e.slot, e.late) for e in stored] == [("digest", "2026-12-03T08:30", True)]
     again = await rt.scheduler.catch_up(sh(2026, 12, 3, 10, 0, 30))  # a second replica starting
     assert again == []
-    from tests.support.jobs import inbox_done
-
     await inbox_done(rt.db, "job:digest:2026-12-03T08:30")
     [row] = await pushes(rt.db)
     assert row["person_id"] == "li.na" and row["key"] == "digest:li.na:2026-12-03"
+    assert str(row["text"]).startswith("今天（12月3日）的待办（补发，原定 08:30）：")
+    assert row["deliver_at"] == int(sh(2026, 12, 3, 10).timestamp() * 1000)  # at once
     state = (await states(rt.db))["digest"]
     assert state.last_late and state.last_run_slot == sh(2026, 12, 3, 8, 30)
+
+
+async def test_a_digest_caught_up_after_the_working_day_is_skipped(bot: Harness) -> None:
+    # Back at 22:00: quiet hours would hold Thursday's "today" until Friday 08:00, right before
+    # Friday's own digest. It is dropped; Friday's lists the task as overdue.
+    await Task.create(
+        kind="next_action", assignee_id="li.na", title="回访", due_at=sh(2026, 12, 3, 15)
+    )
+    [event] = await back_after_downtime(bot, sh(2026, 12, 3, 22))
+    await inbox_done(bot.runtime.db, event.dedupe_key)
+    assert await pushes(bot.runtime.db) == []
+    assert (await states(bot.runtime.db))["digest"].last_late  # it ran, and chose to say nothing
+    await run_slot(bot, "digest", sh(2026, 12, 4, 8, 30))
+    [row] = await pushes(bot.runtime.db)
+    assert row["key"] == "digest:li.na:2026-12-04" and "已逾期 1 项" in str(row["text"])
 
 
 async def test_a_reminder_due_while_the_bot_was_down_says_it_is_late(bot: Harness) -> None:
@@ -174,3 +203,15 @@ async def test_a_first_contact_gets_the_24_hour_follow_up_task(bot: Harness) -> 
     # At the deadline, still open: the ordinary reminder.
     await run_slot(bot, "reminders", sh(2026, 12, 4, 10))
     assert "首次沟通后24小时内" in str((await pushes(bot.runtime.db))[-1]["text"])
+
+
+async def test_a_checklist_item_within_n_hours_is_due_that_many_hours_later(bot: Harness) -> None:
+    # 方案演示: "演示后48小时内发送方案和会议纪要" — 48 hours, not the two-working-days default
+    # (which would be Thursday 18:00).
+    deal = await stalled_deal("方案演示", sh(2026, 12, 1, 10))  # Tuesday
+    await run_slot(bot, "checklist", sh(2026, 12, 1, 10, 10))
+    [t] = await Task.filter(deal_id=deal.id)
+    assert t.title == "演示后48小时内发送方案和会议纪要"
+    assert t.due_at == sh(2026, 12, 3, 10)
+    [row] = await pushes(bot.runtime.db)
+    assert "12月3日 10:00 前" in str(row["text"])

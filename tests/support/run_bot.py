@@ -2,7 +2,8 @@
 
 With ``--clock`` it is the shipped bot instead, its scheduler ticking the reminder and deliver jobs
 every second (reminders urgent, so the hour of day does not matter), with ``--reps`` generated
-reps added to the organisation.
+reps added to the organisation (WeCom userids ``Rep0000`` …). ``--env NAME=VALUE`` fills
+config.yaml's ``${NAME}`` placeholders, e.g. the ``WECOM_*`` ones to send to a WeCom simulator.
 
 The app is the production one (pipeline, workers, outbox) with the test channel for ingress and a
 probe router whose handler records every execution in the audit log (a plain insert, so doing
@@ -66,13 +67,14 @@ def extra_reps(n: int) -> tuple[Person, ...]:
             role=Role.rep,
             team="east-1",
             supervisor="zhao.lei",
+            wecom_userid=f"Rep{i:04d}",
         )
         for i in range(n)
     )
 
 
-def clock_config(db_url: str, reps: int) -> AppConfig:
-    config = make_config(db_url, clock=True, poll_seconds=0.1, workers=4)
+def clock_config(db_url: str, reps: int, env: dict[str, str] | None = None) -> AppConfig:
+    config = make_config(db_url, env, clock=True, poll_seconds=0.1, workers=4)
     schedules = config.schedules.model_copy(
         update={"reminder_scan": "every 1s", "deliver": "every 1s", "urgent": ("reminder",)}
     )
@@ -89,9 +91,11 @@ def main() -> None:
     parser.add_argument("--hold-file", type=Path)
     parser.add_argument("--clock", action="store_true")
     parser.add_argument("--reps", type=int, default=0)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
+    env = dict(pair.split("=", 1) for pair in args.env)
     if args.clock:
-        config = clock_config(args.db, args.reps)
+        config = clock_config(args.db, args.reps, env)
         setup_logging(config)
         harness = build_harness(config)
     else:

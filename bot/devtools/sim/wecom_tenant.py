@@ -71,6 +71,8 @@ class ResponseCode:
 class Stats:
     gettoken: int = 0
     sent: int = 0
+    # Messages each member received (admitted past the rate limit): what "delivered once" means.
+    received: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     dropped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -189,6 +191,7 @@ class Tenant:
             if not self._admit(user):
                 continue
             self.stats.sent += 1
+            self.stats.received[user] += 1
             fields: dict[str, Any] = {}
             if msgtype in ("text", "markdown"):
                 fields["text"] = cut_utf8(str(body["content"]))

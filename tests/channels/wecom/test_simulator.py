@@ -138,6 +138,7 @@ async def test_thirty_per_minute_then_silence(env) -> None:
         assert answer["errcode"] == 0  # the drop is silent
     assert [i.text for i in sim.inbox_of("ZhangWei")] == [str(i) for i in range(30)]
     assert sim.stats.dropped["ZhangWei"] == 2
+    assert sim.stats.received["ZhangWei"] == 30
     clock.advance(60.001)
     await api.send(touser="ZhangWei", msgtype="text", text={"content": "again"})
     assert sim.inbox_of("ZhangWei")[-1].text == "again"
