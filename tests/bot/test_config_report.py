@@ -188,7 +188,7 @@ channels:
 def test_schedules_and_time_zones_are_explained_in_chinese_with_a_guess() -> None:
     text = edit(
         EXAMPLE,
-        ("timezone: Asia/Shanghai\n", "timezone: Asia/Shangai\n"),
+        ("timezone: Asia/Shanghai ", "timezone: Asia/Shangai "),
         ("  urgent: []", "  urgent: [reminder, aproval_escalation]"),
         ('  daily_digest: "08:30"', '  daily_digest: "8:30"'),
         ("  weekly_calibration: fri 17:00", "  weekly_calibration: friday 17:00"),
