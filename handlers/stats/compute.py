@@ -65,7 +65,9 @@ async def build_report(
         return render.funnel(title, rows, open_stages, won_stage, amount / deals if deals else None)
     if query.kind is Kind.conversion:
         dimension = query.dimension or "source"
-        rows_c = await queries.conversion(db, f, period.start, period.end, dimension)
+        rows_c = await queries.conversion(
+            db, f, period.start, period.end, dimension, config.metrics
+        )
         title = f"转化（{DIMENSION_LABELS[dimension]}） · {period.label} · {covers}"
         return render.conversion(title, rows_c, dimension, key_names(config), limit)
     if query.kind is Kind.dwell:

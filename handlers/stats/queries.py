@@ -76,9 +76,16 @@ class ConversionRow:
 
 
 async def conversion(
-    db: Database, f: Filters, start: datetime, end: datetime, dimension: Dimension
+    db: Database,
+    f: Filters,
+    start: datetime,
+    end: datetime,
+    dimension: Dimension,
+    metrics: Metrics,
 ) -> list[ConversionRow]:
-    """Deals created in [start, end) by source, region or product line: how many were won."""
+    """Deals created in [start, end) by source, region or product line: how many were won.
+
+    By source, each row also has the valid leads (``metrics.valid_lead``) created in the period."""
     column = DIMENSION_COLUMNS[dimension]
     where, args = deal_clauses(f)
     rows = await db.fetch(
@@ -93,7 +100,8 @@ async def conversion(
     )
     leads: dict[str | None, int] = {}
     if dimension == "source":
-        leads = {r["k"]: int(r["n"]) for r in await valid_leads(db, f, start, end, "c.source")}
+        found = await valid_leads(db, f, start, end, "c.source", metrics)
+        leads = {r["k"]: int(r["n"]) for r in found}
     out = [
         ConversionRow(
             r["k"],
@@ -126,14 +134,17 @@ async def valid_leads(
     start: datetime,
     end: datetime,
     group: str,
-    metrics: Metrics | None = None,
+    metrics: Metrics,
 ) -> list[dict[str, Any]]:
-    """Clients created in [start, end) that count as valid leads, grouped by ``group``."""
+    """Clients created in [start, end) that count as valid leads, grouped by ``group``.
+
+    ``metrics`` is required: a default here once let a caller count by the built-in rule
+    instead of the configured one."""
     where, args = deal_clauses(f, owner="c.owner_id", region="c.region", line="")
     rows = await db.fetch(
         f"""SELECT {group} AS k, COUNT(*) AS n FROM clients c
             WHERE c.created_at >= ? AND c.created_at < ?{where}
-              AND {valid_lead_clause(metrics or Metrics())}
+              AND {valid_lead_clause(metrics)}
             GROUP BY {group}""",
         utc(start),
         utc(end),
