@@ -79,12 +79,14 @@ async def answer_with_media(
         ctx.reply(Image(stored.id, f"各城市赢单率 · {period.label}"))
         return
     # export: every figure for the period, one sheet each
-    sheets = await export_sheets(db, config, query, f, now, covers)
+    rates = ctx.services.get(ForecastRates)
+    sheets = await export_sheets(db, config, query, f, now, covers, rates)
     about = [
         ("范围", covers),
         ("期间", period.label),
         ("生成时间", now.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
         ("口径", "有效线索、成交客户、客单价、拜访的定义见 config.yaml 的 metrics 一节"),
+        ("预测", "“预测”表是生成时本月的预测，不随所选期间变化"),
     ]
     data = await asyncio.to_thread(workbook_bytes, about, sheets)
     stored = await media.save(data, XLSX)
@@ -94,9 +96,16 @@ async def answer_with_media(
 
 
 async def export_sheets(
-    db: Database, config: AppConfig, query: StatsQuery, f: Filters, now: datetime, covers: str
+    db: Database,
+    config: AppConfig,
+    query: StatsQuery,
+    f: Filters,
+    now: datetime,
+    covers: str,
+    rates: ForecastRates,
 ) -> list[Sheet]:
-    """The tables behind every command, in full (no row limit)."""
+    """The tables behind every command, in full (no row limit). The forecast is this month's at
+    ``now``, whatever period the rest covers: it is the only month there is a forecast for."""
     base = replace(query, kind=Kind.funnel)
     sheets: list[Sheet] = []
     plan: list[StatsQuery] = [
@@ -112,6 +121,7 @@ async def export_sheets(
     limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
     count, stuck = await queries.stalled(db, f, now, limits, None)
     sheets.append(render.stalled("停滞", count, stuck, 0).sheet)
+    sheets.append(forecast_text(await forecast(db, config, f, now, rates), covers, config).sheet)
     period = period_for(query, now, ZoneInfo(config.timezone))
     cells = await queries.city_conversion(db, f, period.start, period.end)
     sheets.append(heatmap_report("热力图", cells, 0).sheet)

@@ -59,7 +59,8 @@ async def test_export_workbook_has_every_figure(bot: Harness) -> None:  # noqa: 
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [
         "说明", "漏斗", "转化-渠道", "转化-区域", "转化-产品线", "停留",
-        "排行-成单数", "排行-成单金额", "排行-拜访数", "排行-新客户（有效线索）", "停滞", "热力图",
+        "排行-成单数", "排行-成单金额", "排行-拜访数", "排行-新客户（有效线索）", "停滞", "预测",
+        "热力图",
     ]  # fmt: skip
     funnel = [tuple(r) for r in wb["漏斗"].iter_rows(values_only=True)]
     # zhao.lei's team (张伟, 李娜): D1 D2 D3 D7 → reached 4, 3, 2, 1; won 1.
@@ -75,6 +76,15 @@ async def test_export_workbook_has_every_figure(bot: Harness) -> None:  # noqa: 
     stalled = [tuple(r) for r in wb["停滞"].iter_rows(values_only=True)]
     assert stalled[1:] == [("金桥物流", "张伟", "需求确认", 18, 10, 100000)]
     assert wb["漏斗"]["C2"].number_format == "0.0%"
+    # The team won D1 (30万) and D6 (8万) this month; D2 (10万) and D7 (no amount) are open.
+    forecast = {r[0]: r[1] for r in wb["预测"].iter_rows(min_row=2, values_only=True)}
+    assert (forecast["已成交"], forecast["在途商机数"], forecast["在途商机金额"]) == (
+        380000,
+        2,
+        100000,
+    )
+    assert forecast["P10"] <= forecast["P50"] <= forecast["P90"]
+    assert forecast["P10"] >= 380000  # what is already won is the floor
 
 
 async def test_without_a_cjk_font_the_text_still_arrives(bot: Harness, monkeypatch) -> None:  # noqa: F811

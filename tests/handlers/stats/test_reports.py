@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.config.metrics import Metrics
 from bot.config.models import AppConfig
 from handlers.stats.compute import build_report
+from handlers.stats.forecast_data import ForecastRates
 from handlers.stats.media import export_sheets
 from handlers.stats.model import Kind, StatsQuery
 from handlers.stats.periods import parse_period
@@ -113,7 +114,8 @@ async def test_conversion_leads_follow_the_configured_valid_lead(
         "- 转介绍：线索 1，商机 1 → 赢单 1（100%），50.0万",
     ]
     # The export's sheet is the same figure, under the same rule.
-    sheets = await export_sheets(world_db, phone, StatsQuery(Kind.export), ALL, NOW, "测试")
+    query = StatsQuery(Kind.export)
+    sheets = await export_sheets(world_db, phone, query, ALL, NOW, "测试", ForecastRates(world_db))
     by_source = next(s for s in sheets if s.title == "转化-渠道")
     assert [row[:2] for row in by_source.rows] == [("展会", 1), ("官网", 0), ("转介绍", 0)]
 
