@@ -86,6 +86,10 @@ async def answer_with_media(
         ("期间", period.label),
         ("生成时间", now.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
         ("口径", "有效线索、成交客户、客单价、拜访的定义见 config.yaml 的 metrics 一节"),
+        (
+            "成单",
+            "成单数、成单金额按成交日期计入期间；漏斗各阶段、转化、热力图按期间内新建的商机计其赢单",
+        ),
         ("预测", "“预测”表是生成时本月的预测，不随所选期间变化"),
     ]
     data = await asyncio.to_thread(workbook_bytes, about, sheets)

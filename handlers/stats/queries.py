@@ -63,6 +63,29 @@ async def funnel_rows(
 
 
 @dataclass(frozen=True)
+class Won:
+    """成单: deals won (closed as won) in the period, whenever they were created."""
+
+    deals: int
+    customers: int  # 成交客户: distinct clients of those deals (metrics.won_customer)
+    amount: float
+
+
+async def won_in(db: Database, f: Filters, start: datetime, end: datetime) -> Won:
+    """Deals closed as won in [start, end): the definition /排行 and /预测 count by too."""
+    where, args = deal_clauses(f)
+    rows = await db.fetch(
+        f"""SELECT COUNT(*) AS n, COUNT(DISTINCT d.client_id) AS clients, SUM(d.amount) AS amount
+            FROM deals d WHERE d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?{where}""",
+        utc(start),
+        utc(end),
+        *args,
+    )
+    r = rows[0]
+    return Won(int(r["n"] or 0), int(r["clients"] or 0), number(r["amount"]))
+
+
+@dataclass(frozen=True)
 class ConversionRow:
     key: str | None
     deals: int

@@ -73,6 +73,8 @@ async def test_export_workbook_has_every_figure(bot: Harness) -> None:  # noqa: 
     ]
     visits = [tuple(r) for r in wb["排行-拜访数"].iter_rows(values_only=True)]
     assert [r[1:3] for r in visits[1:]] == [("张伟", 3), ("李娜", 1)]  # nobody outside the team
+    assert visits[0] == ("名次", "姓名", "拜访数")  # no empty 成单 column beside a visit count
+    assert wb["转化-渠道"]["F1"].value == "赢单金额"  # of the deals created, not 成单 (closed)
     stalled = [tuple(r) for r in wb["停滞"].iter_rows(values_only=True)]
     assert stalled[1:] == [("金桥物流", "张伟", "需求确认", 18, 10, 100000)]
     assert wb["漏斗"]["C2"].number_format == "0.0%"

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config.metrics import Metrics
 from bot.config.models import AppConfig
 from handlers.stats.compute import build_report
-from handlers.stats.forecast_data import ForecastRates
-from handlers.stats.media import export_sheets
 from handlers.stats.model import Kind, StatsQuery
 from handlers.stats.periods import parse_period
 from handlers.stats.sql import Filters
@@ -19,12 +16,6 @@ from tests.handlers.stats.world import NOW
 TZ = ZoneInfo("Asia/Shanghai")
 ALL = Filters()
 EAST_1 = frozenset({"zhang.wei", "li.na", "zhao.lei"})
-
-
-def with_metrics(config: AppConfig, **definitions: object) -> AppConfig:
-    """``config`` with some ``metrics:`` definitions changed, validated as config.yaml would be."""
-    metrics = Metrics.model_validate({**config.metrics.model_dump(), **definitions})
-    return config.model_copy(update={"metrics": metrics})
 
 
 async def report(
@@ -47,7 +38,8 @@ async def test_funnel_this_month_everyone(world_db: Database, config: AppConfig)
         "- 报价谈判：2（较上一阶段 50%）",
         "- 赢单：2（较上一阶段 100%）",
     ]
-    assert lines[7] == "成单金额 80.0万，客单价 40.0万"
+    # 成单 is what closed as won in November, whenever created: D1 30万, D4 50万, D6 8万.
+    assert lines[7] == "本期成单 3 单，成单金额 88.0万，客单价 29.3万（按成交日期）"
 
 
 async def test_funnel_filters_and_scope(world_db: Database, config: AppConfig) -> None:
@@ -92,32 +84,6 @@ async def test_conversion_by_source_and_region(world_db: Database, config: AppCo
         "- 软件：商机 3 → 赢单 1（33%），30.0万",  # D1 D3 D7
         "- 平台：商机 1 → 赢单 0（0%），0元",  # D2
     ]
-
-
-async def test_conversion_leads_follow_the_configured_valid_lead(
-    world_db: Database, config: AppConfig
-) -> None:
-    # November clients: C1 展会 (contact with phone, follow-ups), C2 官网 (contact without a
-    # phone), C4 转介绍 (follow-ups, no contact), C5 官网 (nothing).
-    phone = with_metrics(config, valid_lead="phone")
-    lines = await report(world_db, phone, Kind.conversion, dimension="source")
-    assert lines[2:] == [
-        "- 展会：线索 1，商机 3 → 赢单 1（33%），30.0万",  # C1
-        "- 官网：线索 0，商机 2 → 赢单 0（0%），0元",
-        "- 转介绍：线索 0，商机 1 → 赢单 1（100%），50.0万",  # C4 has no phone
-    ]
-    anyone = with_metrics(config, valid_lead="any")
-    lines = await report(world_db, anyone, Kind.conversion, dimension="source")
-    assert lines[2:] == [
-        "- 展会：线索 1，商机 3 → 赢单 1（33%），30.0万",
-        "- 官网：线索 2，商机 2 → 赢单 0（0%），0元",  # C2 and C5 count too
-        "- 转介绍：线索 1，商机 1 → 赢单 1（100%），50.0万",
-    ]
-    # The export's sheet is the same figure, under the same rule.
-    query = StatsQuery(Kind.export)
-    sheets = await export_sheets(world_db, phone, query, ALL, NOW, "测试", ForecastRates(world_db))
-    by_source = next(s for s in sheets if s.title == "转化-渠道")
-    assert [row[:2] for row in by_source.rows] == [("展会", 1), ("官网", 0), ("转介绍", 0)]
 
 
 async def test_dwell_median_and_p80(world_db: Database, config: AppConfig) -> None:
