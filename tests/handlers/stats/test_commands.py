@@ -9,7 +9,8 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.replies import Markdown, Text, reply_text
+from bot.replies import File, Image, Markdown, Text, reply_text
+from storage.models import CardInstance
 from tests.handlers.stats.world import NOW, seed_stats_world
 from tests.support.harness import Harness, build_harness, make_config
 
@@ -124,6 +125,33 @@ async def test_plain_language_gets_the_same_answer(bot: Harness) -> None:
     spoken = await ask(bot, "wang.li", "华东本月漏斗怎么样")
     assert typed == spoken and "新建商机 5 个" in typed
     assert "1. 张伟：1 单" in await ask(bot, "zhao.lei", "这个月谁签得最多")
+
+
+# One plain form per command, through the whole path: the intent reader (rules against the
+# organisation's clients), the dispatcher's confident-request stage and the stats feature.
+SPOKEN = [
+    ("华东本月漏斗怎么样", ["漏斗 · 2026年11月 · 华东 · 我的团队"]),
+    ("哪个渠道效果最好", ["转化（渠道） · 2026年11月 · 我的团队"]),
+    ("各个阶段平均待多长时间", ["停留 · 2026年11月 · 我的团队"]),
+    ("这个月谁签得最多", ["排行 · 2026年11月 · 我的团队"]),
+    ("卡住的商机有几个", ["停滞 · 我的团队"]),
+    ("本月预计业绩多少", ["预测 · 2026年11月 · 我的团队", Image]),
+    ("各城市转化怎么样", ["热力图 · 2026年11月 · 我的团队", Image]),
+    ("帮我导一下本月报表", [Text, File]),
+]
+
+
+async def test_plain_words_for_every_command_are_answered_not_asked_about(bot: Harness) -> None:
+    for text, expected in SPOKEN:
+        await bot.say("wang.li", text)
+        sent = await bot.next_sent(len(expected))
+        for message, want in zip(sent, expected, strict=True):
+            if isinstance(want, str):
+                assert isinstance(message.reply, Markdown), (text, message.reply)
+                assert message.reply.title == want, text
+            else:
+                assert isinstance(message.reply, want), (text, message.reply)
+    assert await CardInstance.all().count() == 0  # no "这是一条拜访记录吗？" card, no draft
 
 
 async def test_bad_argument_shows_usage(bot: Harness) -> None:
