@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from bot.replies import File, Image, Markdown, Text, reply_text
 from storage.models import Media
-from tests.handlers.stats.test_commands import bot  # noqa: F401  (the fixture)
-from tests.support.harness import Harness
+from tests.handlers.stats.test_commands import bot, start  # noqa: F401  (bot: the fixture)
+from tests.support.harness import Harness, make_config
 
 
 async def _media(media_id: int) -> tuple[Media, bytes]:
@@ -33,6 +33,30 @@ async def test_heatmap_text_and_image(bot: Harness) -> None:  # noqa: F811
     ]
     media, data = await _media(image.reply.media_id)
     assert media.content_type == "image/png" and data.startswith(b"\x89PNG") and len(data) > 5000
+
+
+async def test_a_long_answer_shows_the_top_rows_and_points_to_the_export(
+    sqlite_url: str, tmp_path: Path, aiohttp_client
+) -> None:
+    config = make_config(sqlite_url)
+    short = config.metrics.model_copy(update={"summary_rows": 3})
+    harness = await start(config.model_copy(update={"metrics": short}), tmp_path, aiohttp_client)
+    await harness.say("chen.zhiyuan", "/热力图")
+    text, _ = await harness.next_sent(2)
+    assert reply_text(text.reply).splitlines()[2:] == [
+        "- 上海：3 → 1（33%）",
+        "- 广州：1 → 1（100%）",
+        "- 杭州：1 → 0（0%）",
+        "（仅显示前 3 项，共 4 项；发送 /导出 获取完整数据）",  # 苏州 is in the export
+    ]
+    await harness.say("chen.zhiyuan", "/导出")
+    _, attachment = await harness.next_sent(2)
+    assert isinstance(attachment.reply, File)
+    _, data = await _media(attachment.reply.media_id)
+    sheet = load_workbook(io.BytesIO(data))["热力图"]
+    assert sorted({row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}) == sorted(
+        ["上海", "广州", "杭州", "苏州"]
+    )
 
 
 async def test_heatmap_for_a_rep_shows_only_their_cities(bot: Harness) -> None:  # noqa: F811

@@ -134,6 +134,27 @@ async def test_won_means_closed_in_the_period_everywhere(
     assert await won_between(world_db, ALL, NOV, NOW) == 1_080_000
 
 
+async def test_summary_rows(world_db: Database, config: AppConfig) -> None:
+    # Four people with visits once 刘洋 saved one: with summary_rows 3 the fourth is in /导出 only.
+    await FollowUp.create(
+        rep_id="liu.yang", client=await Client.get(name="远航制造"), occurred_at=day(11, 13)
+    )
+    short = with_metrics(config, summary_rows=3)
+    lines = await report(world_db, short, Kind.leaderboard, metric="visits")
+    assert lines[2:] == [
+        "1. 张伟：3",
+        "2. 周杰：2",
+        "3. 刘洋：1",  # ties by name: 刘 before 李
+        "（仅显示前 3 项，共 4 项；发送 /导出 获取完整数据）",
+    ]
+    assert (await report(world_db, config, Kind.leaderboard, metric="visits"))[2:] == [
+        "1. 张伟：3",
+        "2. 周杰：2",
+        "3. 刘洋：1",
+        "4. 李娜：1",
+    ]
+
+
 @pytest.mark.parametrize("rule", sorted(VISIT))
 async def test_visit(world_db: Database, config: AppConfig, rule: str) -> None:
     await FollowUp.create(rep_id="zhang.wei", client=None, raw_text="电话", occurred_at=day(11, 21))
