@@ -30,6 +30,19 @@ def key_names(config: AppConfig) -> dict[str, str]:
     return {r.id: r.name for r in config.regions}
 
 
+# Visits and clients belong to no product line: a line asked for cannot narrow them, and the
+# answer says so rather than show every line's figures under a title naming one.
+BY_LINE_UNKNOWN: dict[str, str] = {"visits": "拜访", "new_clients": "新客户"}
+NOT_BY_LINE = "（{what}不分产品线：“{line}”的筛选不适用，以下是全部产品线的{what}。）"
+
+
+def line_note(metric: str, f: Filters) -> str:
+    what = BY_LINE_UNKNOWN.get(metric)
+    if what is None or f.product_line is None:
+        return ""
+    return NOT_BY_LINE.format(what=what, line=f.product_line)
+
+
 async def build_report(
     db: Database,
     config: AppConfig,
@@ -66,7 +79,7 @@ async def build_report(
     if query.kind is Kind.leaderboard:
         metric = query.metric or "won"
         rows_l = await queries.leaderboard(db, f, period.start, period.end, metric, config.metrics)
-        return render.leaderboard(title, rows_l, metric, limit)
+        return render.leaderboard(title, rows_l, metric, limit, line_note(metric, f))
     if query.kind is Kind.stalled:
         limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
         count, stuck = await queries.stalled(db, f, now, limits, limit)

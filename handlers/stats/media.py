@@ -92,6 +92,14 @@ async def answer_with_media(
         ),
         ("预测", "“预测”表是生成时本月的预测，不随所选期间变化"),
     ]
+    if f.product_line is not None:
+        about.append(
+            (
+                "产品线",
+                f"其余各表只含“{f.product_line}”；“排行-拜访数”和“排行-新客户（有效线索）”"
+                "不分产品线，是全部产品线的数据",
+            )
+        )
     data = await asyncio.to_thread(workbook_bytes, about, sheets)
     stored = await media.save(data, XLSX)
     filename = f"销售统计-{period.key}.xlsx"

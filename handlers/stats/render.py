@@ -122,11 +122,14 @@ def dwell(title: str, rows: list[DwellRow], stages: list[str]) -> Report:
     return Report(title, lines, sheet)
 
 
-def leaderboard(title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: int) -> Report:
+def leaderboard(
+    title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: int, note: str = ""
+) -> Report:
+    """``note``: a line under the title saying what the figures do not follow (a filter)."""
     label = METRIC_LABELS[metric]
     paired = {"won": "成单金额", "amount": "成单数"}.get(metric)  # the other 成单 figure, if any
     sheet = Sheet(f"排行-{label}", ("名次", "姓名", label, *([paired] if paired else [])))
-    lines = [f"**{title}**", f"按{label}："]
+    lines = [f"**{title}**", *([note] if note else []), f"按{label}："]
     for i, r in enumerate(rows, start=1):
         if metric == "won":
             text = f"{r.value:.0f} 单（{wan(r.amount)}）"

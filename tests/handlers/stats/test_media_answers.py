@@ -113,6 +113,19 @@ async def test_export_workbook_has_every_figure(bot: Harness) -> None:  # noqa: 
     assert forecast["P10"] >= 380000  # what is already won is the floor
 
 
+async def test_export_for_a_product_line_says_which_sheets_it_cannot_narrow(bot: Harness) -> None:  # noqa: F811
+    await bot.say("wang.li", "/导出 软件")
+    _, attachment = await bot.next_sent(2)
+    assert isinstance(attachment.reply, File)
+    _, data = await _media(attachment.reply.media_id)
+    wb = load_workbook(io.BytesIO(data))
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
+    assert "“排行-拜访数”和“排行-新客户（有效线索）”不分产品线" in about["产品线"]
+    funnel = list(wb["漏斗"].iter_rows(values_only=True))
+    # 软件 created in wang.li's teams in November: D1 D3 D5 D7.
+    assert funnel[1][:2] == ("首次接触", 4)
+
+
 async def test_without_a_cjk_font_the_text_still_arrives(bot: Harness, monkeypatch) -> None:  # noqa: F811
     from handlers.stats import charts
 
