@@ -76,7 +76,9 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("status", r"系统状态|运行状态|status|机器人.{0,4}正常|正常吗$|同步了没|同步状态|健康检查"),
         ("export", r"导出|导一下|导个|export|下载.{0,6}(?:数据|表|记录)"),
-        ("heatmap", r"热力图|heat ?map"),
+        # 各城市转化怎么样 is conversion by city: the heatmap. Every text this matches already
+        # matched 转化, so it moves a topic, never a note into a request.
+        ("heatmap", r"热力图|heat ?map|城市.{0,6}转化"),
         (
             "incentive",
             r"激励|奖金|提成|我的奖|奖励|bonus|incentive|佣金|[季年月]度奖|年终奖|拿到.{0,4}奖",
@@ -85,12 +87,17 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "approvals",
             r"审批|批了没|批下来没|批了吗|批没批|批下来了吗|待批|批复|approval|申请.{0,3}(?:到哪|怎么样|进度)",
         ),
-        ("dwell", r"停留|待了多|待多久|呆了多|dwell"),
-        ("conversion", r"转化|conversion"),
+        # 各个阶段平均待多长时间; 客户问每个阶段要多久 (no 待) stays the client's question.
+        ("dwell", r"停留|待了多|待多久|呆了多|dwell|阶段.{0,6}(?:待|呆)了?(?:多久|几天|多长)"),
+        (
+            "conversion",
+            r"转化|conversion|哪个(?:渠道|来源).{0,4}(?:效果|转化|成交|最好|最多|最高)",
+        ),
         ("funnel", r"漏斗|funnel|pipeline"),
         (
             "forecast",
-            r"预测|能做多少|能签多少|能到多少|完成目标|目标.{0,4}完成|完成率|能完成|能达成|forecast",
+            r"预测|能做多少|能签多少|能到多少|完成目标|目标.{0,4}完成|完成率|能完成|能达成|forecast|"
+            r"预计.{0,6}业绩|业绩预估",  # before ranking: 本月预计业绩多少 is a forecast
         ),
         (
             "ranking",

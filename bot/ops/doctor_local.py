@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable
 from importlib import resources
-from pathlib import Path
-from typing import Protocol
 
 import aiohttp
 
 from bot.config.models import AppConfig
+from bot.fonts import FontFile, find_cjk_font
 from bot.ops.findings import Finding, fail, ok, skip
 from nlp.asr.errors import AsrError
 from nlp.audio import AudioError
@@ -19,28 +18,6 @@ from storage.migrate import pending_migrations
 
 DB_TIMEOUT_S = 15.0
 SAMPLE = "one_second.amr"  # 1.0 s of a rep's voice note (AMR-NB, as WeCom sends), bundled
-# A character every chart label needs; a font without it draws boxes.
-CJK_PROBE = "销"
-PREFERRED_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Droid Sans Fallback",
-)
-
-
-class FontLike(Protocol):
-    """What the font check reads of a font (matplotlib's ``FontEntry`` has both)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def fname(self) -> str: ...
 
 
 async def check_database(config: AppConfig) -> Finding:
@@ -95,32 +72,9 @@ async def check_asr(config: AppConfig) -> Finding:
     )
 
 
-def find_cjk_font(fonts: Sequence[FontLike] | None = None) -> tuple[str, Path] | None:
-    """A font with Chinese glyphs among ``fonts`` (default: every font matplotlib knows),
-    preferring the well-known families."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
-    known: Sequence[FontLike] = font_manager.fontManager.ttflist if fonts is None else fonts
-    ranked = sorted(
-        known,
-        key=lambda f: PREFERRED_FONTS.index(f.name) if f.name in PREFERRED_FONTS else 99,
-    )
-    for font in ranked:
-        try:
-            if FT2Font(font.fname).get_char_index(ord(CJK_PROBE)):
-                return font.name, Path(font.fname)
-        except (OSError, RuntimeError):
-            continue
-    return None
-
-
-def check_font(fonts: Sequence[FontLike] | None = None) -> Finding:
-    """``fonts``: the fonts to look in (default: those installed), so a test needs no uninstall."""
-    try:
-        found = find_cjk_font(fonts)
-    except ImportError:  # matplotlib is the optional "charts" extra
-        return skip("图表中文字体", "没有安装 matplotlib；要发图表请安装 salesbot[charts]")
+def check_font(fonts: Iterable[FontFile] | None = None) -> Finding:
+    """The font the charts will use (the same finder), from ``fonts`` or matplotlib's list."""
+    found = find_cjk_font(fonts)
     if found is None:
         return fail(
             "图表中文字体",

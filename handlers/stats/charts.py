@@ -11,19 +11,9 @@ from functools import lru_cache
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 
+from bot.fonts import find_cjk_font
 from handlers.stats.queries import CityCell
 
-CJK_FAMILIES = (
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-)
 NO_FONT = (
     "找不到中文字体，无法生成图表：请安装 fonts-wqy-microhei 或 fonts-noto-cjk "
     "（Debian：apt-get install fonts-wqy-microhei，或运行 make system-deps）。"
@@ -36,12 +26,11 @@ class ChartError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> FontProperties:
-    """The first installed CJK font matplotlib knows about."""
-    by_name = {f.name: f.fname for f in fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in by_name:
-            return FontProperties(fname=by_name[family])
-    raise ChartError(NO_FONT)
+    """The CJK font ``salesbot doctor`` reports (``bot.fonts``), once per process."""
+    found = find_cjk_font(fontManager.ttflist)
+    if found is None:
+        raise ChartError(NO_FONT)
+    return FontProperties(fname=found[1])
 
 
 def _png(fig: Figure) -> bytes:

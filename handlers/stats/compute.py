@@ -11,7 +11,7 @@ from handlers.stats import queries, render
 from handlers.stats.model import DIMENSION_LABELS, Kind, StatsQuery
 from handlers.stats.periods import Period, period_of
 from handlers.stats.render import Report
-from handlers.stats.sql import Filters, deal_clauses, utc
+from handlers.stats.sql import Filters
 from storage.db import Database
 
 
@@ -30,16 +30,17 @@ def key_names(config: AppConfig) -> dict[str, str]:
     return {r.id: r.name for r in config.regions}
 
 
-async def won_customers(db: Database, f: Filters, start: datetime, end: datetime) -> int:
-    where, args = deal_clauses(f)
-    rows = await db.fetch(
-        f"""SELECT COUNT(DISTINCT d.client_id) AS n FROM deals d
-            WHERE d.status = 'won' AND d.created_at >= ? AND d.created_at < ?{where}""",
-        utc(start),
-        utc(end),
-        *args,
-    )
-    return int(rows[0]["n"] or 0)
+# Visits and clients belong to no product line: a line asked for cannot narrow them, and the
+# answer says so rather than show every line's figures under a title naming one.
+BY_LINE_UNKNOWN: dict[str, str] = {"visits": "拜访", "new_clients": "新客户"}
+NOT_BY_LINE = "（{what}不分产品线：“{line}”的筛选不适用，以下是全部产品线的{what}。）"
+
+
+def line_note(metric: str, f: Filters) -> str:
+    what = BY_LINE_UNKNOWN.get(metric)
+    if what is None or f.product_line is None:
+        return ""
+    return NOT_BY_LINE.format(what=what, line=f.product_line)
 
 
 async def build_report(
@@ -57,15 +58,19 @@ async def build_report(
     open_stages, won_stage = stage_names(config)
     title = f"{query.kind.value} · {period.label} · {covers}"
     if query.kind is Kind.funnel:
+        # The stages follow the deals created in the period (a cohort); 成单 and 客单价 are the
+        # deals closed as won in it, the same figures /排行 and /预测 give.
         rows = await queries.funnel_rows(db, f, period.start, period.end, [*open_stages, won_stage])
-        won = [r for r in rows if r.status == "won"]
-        deals, amount = sum(r.deals for r in won), sum(r.amount for r in won)
-        if config.metrics.average_order == "per_customer":
-            deals = await won_customers(db, f, period.start, period.end)
-        return render.funnel(title, rows, open_stages, won_stage, amount / deals if deals else None)
+        won = await queries.won_in(db, f, period.start, period.end)
+        per = won.customers if config.metrics.average_order == "per_customer" else won.deals
+        return render.funnel(
+            title, rows, open_stages, won_stage, won, won.amount / per if per else None
+        )
     if query.kind is Kind.conversion:
         dimension = query.dimension or "source"
-        rows_c = await queries.conversion(db, f, period.start, period.end, dimension)
+        rows_c = await queries.conversion(
+            db, f, period.start, period.end, dimension, config.metrics
+        )
         title = f"转化（{DIMENSION_LABELS[dimension]}） · {period.label} · {covers}"
         return render.conversion(title, rows_c, dimension, key_names(config), limit)
     if query.kind is Kind.dwell:
@@ -74,7 +79,7 @@ async def build_report(
     if query.kind is Kind.leaderboard:
         metric = query.metric or "won"
         rows_l = await queries.leaderboard(db, f, period.start, period.end, metric, config.metrics)
-        return render.leaderboard(title, rows_l, metric, limit)
+        return render.leaderboard(title, rows_l, metric, limit, line_note(metric, f))
     if query.kind is Kind.stalled:
         limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
         count, stuck = await queries.stalled(db, f, now, limits, limit)

@@ -79,13 +79,27 @@ async def answer_with_media(
         ctx.reply(Image(stored.id, f"各城市赢单率 · {period.label}"))
         return
     # export: every figure for the period, one sheet each
-    sheets = await export_sheets(db, config, query, f, now, covers)
+    rates = ctx.services.get(ForecastRates)
+    sheets = await export_sheets(db, config, query, f, now, covers, rates)
     about = [
         ("范围", covers),
         ("期间", period.label),
         ("生成时间", now.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
         ("口径", "有效线索、成交客户、客单价、拜访的定义见 config.yaml 的 metrics 一节"),
+        (
+            "成单",
+            "成单数、成单金额按成交日期计入期间；漏斗各阶段、转化、热力图按期间内新建的商机计其赢单",
+        ),
+        ("预测", "“预测”表是生成时本月的预测，不随所选期间变化"),
     ]
+    if f.product_line is not None:
+        about.append(
+            (
+                "产品线",
+                f"其余各表只含“{f.product_line}”；“排行-拜访数”和“排行-新客户（有效线索）”"
+                "不分产品线，是全部产品线的数据",
+            )
+        )
     data = await asyncio.to_thread(workbook_bytes, about, sheets)
     stored = await media.save(data, XLSX)
     filename = f"销售统计-{period.key}.xlsx"
@@ -94,9 +108,16 @@ async def answer_with_media(
 
 
 async def export_sheets(
-    db: Database, config: AppConfig, query: StatsQuery, f: Filters, now: datetime, covers: str
+    db: Database,
+    config: AppConfig,
+    query: StatsQuery,
+    f: Filters,
+    now: datetime,
+    covers: str,
+    rates: ForecastRates,
 ) -> list[Sheet]:
-    """The tables behind every command, in full (no row limit)."""
+    """The tables behind every command, in full (no row limit). The forecast is this month's at
+    ``now``, whatever period the rest covers: it is the only month there is a forecast for."""
     base = replace(query, kind=Kind.funnel)
     sheets: list[Sheet] = []
     plan: list[StatsQuery] = [
@@ -112,6 +133,7 @@ async def export_sheets(
     limits = {s.name: s.stall_days for s in config.funnel.open_stages if s.stall_days}
     count, stuck = await queries.stalled(db, f, now, limits, None)
     sheets.append(render.stalled("停滞", count, stuck, 0).sheet)
+    sheets.append(forecast_text(await forecast(db, config, f, now, rates), covers, config).sheet)
     period = period_for(query, now, ZoneInfo(config.timezone))
     cells = await queries.city_conversion(db, f, period.start, period.end)
     sheets.append(heatmap_report("热力图", cells, 0).sheet)

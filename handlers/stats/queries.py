@@ -63,6 +63,29 @@ async def funnel_rows(
 
 
 @dataclass(frozen=True)
+class Won:
+    """成单: deals won (closed as won) in the period, whenever they were created."""
+
+    deals: int
+    customers: int  # 成交客户: distinct clients of those deals (metrics.won_customer)
+    amount: float
+
+
+async def won_in(db: Database, f: Filters, start: datetime, end: datetime) -> Won:
+    """Deals closed as won in [start, end): the definition /排行 and /预测 count by too."""
+    where, args = deal_clauses(f)
+    rows = await db.fetch(
+        f"""SELECT COUNT(*) AS n, COUNT(DISTINCT d.client_id) AS clients, SUM(d.amount) AS amount
+            FROM deals d WHERE d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?{where}""",
+        utc(start),
+        utc(end),
+        *args,
+    )
+    r = rows[0]
+    return Won(int(r["n"] or 0), int(r["clients"] or 0), number(r["amount"]))
+
+
+@dataclass(frozen=True)
 class ConversionRow:
     key: str | None
     deals: int
@@ -76,9 +99,16 @@ class ConversionRow:
 
 
 async def conversion(
-    db: Database, f: Filters, start: datetime, end: datetime, dimension: Dimension
+    db: Database,
+    f: Filters,
+    start: datetime,
+    end: datetime,
+    dimension: Dimension,
+    metrics: Metrics,
 ) -> list[ConversionRow]:
-    """Deals created in [start, end) by source, region or product line: how many were won."""
+    """Deals created in [start, end) by source, region or product line: how many were won.
+
+    By source, each row also has the valid leads (``metrics.valid_lead``) created in the period."""
     column = DIMENSION_COLUMNS[dimension]
     where, args = deal_clauses(f)
     rows = await db.fetch(
@@ -93,7 +123,8 @@ async def conversion(
     )
     leads: dict[str | None, int] = {}
     if dimension == "source":
-        leads = {r["k"]: int(r["n"]) for r in await valid_leads(db, f, start, end, "c.source")}
+        found = await valid_leads(db, f, start, end, "c.source", metrics)
+        leads = {r["k"]: int(r["n"]) for r in found}
     out = [
         ConversionRow(
             r["k"],
@@ -126,14 +157,17 @@ async def valid_leads(
     start: datetime,
     end: datetime,
     group: str,
-    metrics: Metrics | None = None,
+    metrics: Metrics,
 ) -> list[dict[str, Any]]:
-    """Clients created in [start, end) that count as valid leads, grouped by ``group``."""
+    """Clients created in [start, end) that count as valid leads, grouped by ``group``.
+
+    ``metrics`` is required: a default here once let a caller count by the built-in rule
+    instead of the configured one."""
     where, args = deal_clauses(f, owner="c.owner_id", region="c.region", line="")
     rows = await db.fetch(
         f"""SELECT {group} AS k, COUNT(*) AS n FROM clients c
             WHERE c.created_at >= ? AND c.created_at < ?{where}
-              AND {valid_lead_clause(metrics or Metrics())}
+              AND {valid_lead_clause(metrics)}
             GROUP BY {group}""",
         utc(start),
         utc(end),

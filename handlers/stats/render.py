@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from handlers.stats.model import DIMENSION_LABELS, METRIC_LABELS, Dimension, LeaderMetric
-from handlers.stats.queries import ConversionRow, DwellRow, FunnelRow, LeaderRow, StalledDeal
+from handlers.stats.queries import (
+    ConversionRow,
+    DwellRow,
+    FunnelRow,
+    LeaderRow,
+    StalledDeal,
+    Won,
+)
 
 Cell = str | int | float | None
 MORE = "（仅显示前 {shown} 项，共 {total} 项；发送 /导出 获取完整数据）"
@@ -41,11 +48,17 @@ def top(lines: list[str], total: int, shown: int) -> list[str]:
 
 
 def funnel(
-    title: str, rows: list[FunnelRow], stages: list[str], won_stage: str, average: float | None
+    title: str,
+    rows: list[FunnelRow],
+    stages: list[str],
+    won_stage: str,
+    closed: Won,
+    average: float | None,
 ) -> Report:
+    """The cohort of deals created in the period through the stages; then 成单 — the deals closed
+    as won in the period, whenever created — with its amount and 客单价."""
     total = sum(r.deals for r in rows)
-    won = [r for r in rows if r.status == "won"]
-    won_n, won_amount = sum(r.deals for r in won), sum(r.amount for r in won)
+    won_n = sum(r.deals for r in rows if r.status == "won")
     lost = sum(r.deals for r in rows if r.status == "lost")
     reached = [sum(r.deals for r in rows if r.furthest >= k) for k in range(len(stages))]
     lines = [
@@ -61,7 +74,11 @@ def funnel(
             (name, n, n / previous if previous else None, n / total if total else None)
         )
         previous = n
-    lines.append(f"成单金额 {wan(won_amount)}" + (f"，客单价 {wan(average)}" if average else ""))
+    lines.append(
+        f"本期成单 {closed.deals} 单，成单金额 {wan(closed.amount)}"
+        + (f"，客单价 {wan(average)}" if average else "")
+        + "（按成交日期）"
+    )
     return Report(title, lines, sheet)
 
 
@@ -69,7 +86,7 @@ def conversion(
     title: str, rows: list[ConversionRow], dimension: Dimension, names: dict[str, str], limit: int
 ) -> Report:
     label = DIMENSION_LABELS[dimension]
-    header = [label, "新建商机", "赢单", "赢单率", "成单金额"]
+    header = [label, "新建商机", "赢单", "赢单率", "赢单金额"]  # of the deals created: a cohort
     if dimension == "source":
         header.insert(1, "有效线索")
     sheet = Sheet(f"转化-{label}", tuple(header))
@@ -105,12 +122,14 @@ def dwell(title: str, rows: list[DwellRow], stages: list[str]) -> Report:
     return Report(title, lines, sheet)
 
 
-def leaderboard(title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: int) -> Report:
+def leaderboard(
+    title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: int, note: str = ""
+) -> Report:
+    """``note``: a line under the title saying what the figures do not follow (a filter)."""
     label = METRIC_LABELS[metric]
-    sheet = Sheet(
-        f"排行-{label}", ("名次", "姓名", label, "成单金额" if metric == "won" else "成单数")
-    )
-    lines = [f"**{title}**", f"按{label}："]
+    paired = {"won": "成单金额", "amount": "成单数"}.get(metric)  # the other 成单 figure, if any
+    sheet = Sheet(f"排行-{label}", ("名次", "姓名", label, *([paired] if paired else [])))
+    lines = [f"**{title}**", *([note] if note else []), f"按{label}："]
     for i, r in enumerate(rows, start=1):
         if metric == "won":
             text = f"{r.value:.0f} 单（{wan(r.amount)}）"
@@ -120,7 +139,7 @@ def leaderboard(title: str, rows: list[LeaderRow], metric: LeaderMetric, limit: 
             text = f"{r.value:.0f}"
         if i <= limit:
             lines.append(f"{i}. {r.name}：{text}")
-        sheet.rows.append((i, r.name, r.value, r.amount if metric in ("won", "amount") else None))
+        sheet.rows.append((i, r.name, r.value, *([r.amount] if paired else [])))
     if not rows:
         lines.append("这段时间还没有数据。")
     return Report(title, top(lines, len(rows), limit), sheet)

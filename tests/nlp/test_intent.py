@@ -1,5 +1,6 @@
 """The note / request / chat classifier: figures over the labelled set, table cases, LLM path."""
 
+import json
 from pathlib import Path
 
 import aiohttp
@@ -32,6 +33,14 @@ def test_the_labelled_set_has_what_it_claims():
     assert all(r.topic is None for r in ROWS if r.label != "request")
     assert sum(r.split != "dev" for r in ROWS) / len(ROWS) >= 0.25
     assert sum(r.source.startswith("notes.jsonl#") for r in ROWS) >= 30
+    # The stats feature's labelled plain forms are all here, with the same topic (32 of them were
+    # added from that file; three were here already).
+    stats = json.loads((DATA / "stats_requests.json").read_text(encoding="utf-8"))
+    wanted = {c["text"]: c["topic"] for c in stats if c["command"]}
+    requests = {r.text: r.topic for r in ROWS if r.label == "request"}
+    assert {text: requests.get(text) for text in wanted} == wanted
+    assert sum(r.source == "stats_requests.json" for r in ROWS) == 32
+    assert all(r.split == "dev" for r in ROWS if r.source == "stats_requests.json")  # tuned on
 
 
 def test_note_recall_and_precision_over_the_set(guesses):

@@ -38,7 +38,8 @@ async def test_funnel_this_month_everyone(world_db: Database, config: AppConfig)
         "- 报价谈判：2（较上一阶段 50%）",
         "- 赢单：2（较上一阶段 100%）",
     ]
-    assert lines[7] == "成单金额 80.0万，客单价 40.0万"
+    # 成单 is what closed as won in November, whenever created: D1 30万, D4 50万, D6 8万.
+    assert lines[7] == "本期成单 3 单，成单金额 88.0万，客单价 29.3万（按成交日期）"
 
 
 async def test_funnel_filters_and_scope(world_db: Database, config: AppConfig) -> None:
@@ -114,6 +115,29 @@ async def test_leaderboards(world_db: Database, config: AppConfig) -> None:
     assert new[2:] == ["1. 周杰：1", "2. 张伟：1"]  # C4, C1; ties by name
     team = await report(world_db, config, Kind.leaderboard, Filters(owners=EAST_1), metric="amount")
     assert team[2:] == ["1. 张伟：30.0万（1 单）", "2. 李娜：8.0万（1 单）"]
+
+
+async def test_a_product_line_says_where_it_cannot_narrow_a_leaderboard(
+    world_db: Database, config: AppConfig
+) -> None:
+    software = Filters(product_line="软件")
+    # Won deals have a line: 软件 won in November is D1 only (D4 and D6 are 服务).
+    won = await report(world_db, config, Kind.leaderboard, software, metric="won")
+    assert won[1:] == ["按成单数：", "1. 张伟：1 单（30.0万）"]
+    # Visits and new clients have none: every line's figures, and the answer says so.
+    visits = await report(world_db, config, Kind.leaderboard, software, metric="visits")
+    assert visits[1:] == [
+        "（拜访不分产品线：“软件”的筛选不适用，以下是全部产品线的拜访。）",
+        "按拜访数：",
+        "1. 张伟：3",
+        "2. 周杰：2",
+        "3. 李娜：1",
+    ]
+    new = await report(world_db, config, Kind.leaderboard, software, metric="new_clients")
+    assert new[1] == "（新客户不分产品线：“软件”的筛选不适用，以下是全部产品线的新客户。）"
+    assert new[3:] == ["1. 周杰：1", "2. 张伟：1"]
+    plain = await report(world_db, config, Kind.leaderboard, metric="visits")
+    assert plain[1] == "按拜访数："  # no line asked for, nothing to say
 
 
 async def test_stalled_deals(world_db: Database, config: AppConfig) -> None:

@@ -12,6 +12,9 @@ from bot.config import load_config_text
 from handlers.stats.model import INTENT_TOPICS, Kind
 from handlers.stats.requests import parse_stats_request
 from handlers.stats.vocab import parse_args
+from nlp.extract.evaluation import load_catalog
+from nlp.intent import UNSURE, classify
+from nlp.intent import Kind as IntentKind
 from tests.support.harness import ROOT
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -25,6 +28,7 @@ CASES = json.loads((ROOT / "tests" / "data" / "stats_requests.json").read_text(e
 LABELLED = [(c["text"], Kind(c["command"]), c["period"], c["args"]) for c in CASES if c["command"]]
 NOT_STATS = [c["text"] for c in CASES if c["command"] is None]
 TOPIC_OF = {c["text"]: c["topic"] for c in CASES if c["command"]}
+CATALOG = load_catalog(ROOT / "tests" / "data" / "catalog.json")
 
 
 @pytest.mark.parametrize(("text", "kind", "period", "fields"), LABELLED)
@@ -38,6 +42,16 @@ def test_plain_language_forms(
     assert INTENT_TOPICS[TOPIC_OF[text]] is kind  # the intent benchmark's topic names agree
     for name in ("region", "team", "person", "product_line", "dimension", "metric"):
         assert getattr(query, name) == fields.get(name), (text, name)
+
+
+@pytest.mark.parametrize(("text", "kind"), [(text, kind) for text, kind, _, _ in LABELLED])
+def test_the_intent_reader_is_sure_each_form_is_its_stats_request(text: str, kind: Kind) -> None:
+    # The dispatcher hands a text to the stats feature only as a request at UNSURE or above;
+    # below it the bot asks "这是一条拜访记录吗？" instead of answering.
+    guess = classify(text, catalog=CATALOG)
+    assert guess.kind is IntentKind.request and guess.topic is not None, (text, guess)
+    assert INTENT_TOPICS[guess.topic.value] is kind, (text, guess)
+    assert guess.confidence >= UNSURE, (text, guess)
 
 
 @pytest.mark.parametrize("text", NOT_STATS)
