@@ -34,7 +34,6 @@ UNKNOWN_COMMAND = "没有 /{name} 这个命令。发送 /帮助 查看可用命�
 NOT_UNDERSTOOD = (
     "我还看不懂这条消息。发送 /帮助 查看我能做什么，或直接发一段拜访记录（文字或语音）。"
 )
-CARD_GONE = "这张卡片已失效，请重新发起。"
 NOT_AVAILABLE = (
     "看起来你想查看{what}，这个功能还没有开放。发送 /帮助 查看现在能用的命令；"
     "如果这是一条拜访记录，请写明客户和拜访内容再发一次。"
@@ -61,6 +60,8 @@ class Gate(Protocol):
     """The access policy as the dispatcher sees it (handlers/shared/access.py)."""
 
     def unknown_user(self, platform: str, user: str) -> str: ...
+
+    def card_gone(self) -> str: ...
 
     def command_refusal(self, person: Person, spec: CommandSpec) -> str | None: ...
 
@@ -169,7 +170,7 @@ class Dispatcher:
         if ctx.person is None:
             ctx.reply(Text(self.gate.unknown_user(event.platform, event.user_id)))
         elif isinstance(event, CardActionEvent):
-            ctx.reply(Text(CARD_GONE))
+            ctx.reply(Text(self.gate.card_gone()))
         else:
             ctx.reply(Text(NOT_UNDERSTOOD))
 

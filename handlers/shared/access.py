@@ -145,6 +145,11 @@ class AccessPolicy:
     def unknown_user(platform: str, user: str) -> str:
         return UNKNOWN_USER.format(platform=platform, user=user)
 
+    @staticmethod
+    def card_gone() -> str:
+        """A tap on a card nobody stored, or on a button no feature knows."""
+        return CARD_GONE
+
     # ---------------------------------------------------------------- who may see
     def scope(self, person: Person) -> Scope:
         role = person.role
