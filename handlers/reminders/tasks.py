@@ -19,7 +19,7 @@ from nlp.extract.dates import find_times
 from nlp.intent import Topic
 from scheduler.jobs.reminders import local_text
 from storage.models import Task
-from storage.status import CardStatus, TaskStatus, check
+from storage.status import CardStatus, TaskStatus, moved
 
 router = Router("reminders")
 
@@ -151,8 +151,9 @@ async def act_on_reminder(
         if task.status == TaskStatus.cancelled:
             outcome = f"“{task.title}”已取消"
         else:
-            check(TaskStatus, task.status, TaskStatus.done)
-            await Task.filter(id=task.id).update(status=TaskStatus.done)
+            await Task.filter(id=task.id, status=task.status).update(
+                status=moved(TaskStatus, task.status, TaskStatus.done)
+            )
             outcome = f"✅ 已完成：{task.title}"
     else:
         local = clock.now().astimezone(tz)
