@@ -159,6 +159,22 @@ def check_handlers(dispatcher: Dispatcher, services: Services) -> None:
         )
 
 
+def check_permissions(features: Sequence[Feature], policy: AccessPolicy) -> None:
+    """Fail at startup when a command, tap or request names a permission no feature declared."""
+    declared = policy.actions
+    problems = sorted(
+        f"{feature.name}: '{action}'"
+        for feature in features
+        for action in feature.router.permissions
+        if action not in declared
+    )
+    if problems:
+        raise StartupError(
+            "启动失败：有命令、卡片操作或请求使用了没有任何功能声明的权限"
+            "（在 Feature(permissions=...) 中声明）：\n  " + "\n  ".join(problems)
+        )
+
+
 def build_runtime(
     config: AppConfig,
     *,
@@ -183,6 +199,7 @@ def build_runtime(
     for feature in features:
         for p in feature.permissions:
             policy.allow(p.action, p.roles, p.label)
+    check_permissions(features, policy)
     try:
         dispatcher = Dispatcher([f.router for f in features], gate=policy)
     except ValueError as exc:

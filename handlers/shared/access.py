@@ -121,6 +121,12 @@ class AccessPolicy:
         role = ROLE_LABELS.get(person.role, person.role) if person else "未登记"
         return Refusal(NOT_ALLOWED.format(role=role, what=what or self._labels[action]))
 
+    def action_refusal(self, person: Person, action: str) -> str | None:
+        """The refusal text when ``person``'s role may not do ``action`` (a card tap, a
+        plain-language request), worded with the action's label; None when they may."""
+        refusal = self.refuse(person, action)
+        return refusal.text if refusal else None
+
     def card_refusal(
         self, person: Person, instance: CardInstance, actors: list[str]
     ) -> Refusal | None:

@@ -12,7 +12,9 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
+from bot.config.org import Role
 from bot.events import TextEvent
+from bot.feature import Feature, permission
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.taps import Tap, TapResult
@@ -26,6 +28,9 @@ from tests.support.crm import NOW
 from tests.support.harness import Harness, build_harness, make_config
 
 DECIDERS = ["li.na", "zhang.wei"]
+DECIDE = "probe.decide"
+# Reps and supervisors may decide such cards; the card then says which of them.
+MAY_DECIDE = permission(DECIDE, [Role.rep, Role.supervisor], "决定样品寄送")
 
 
 class Decide(CardAction, prefix="tdc"):
@@ -54,7 +59,7 @@ def decision_router(decisions: list[str]) -> Router:
         await cards.create(card, kind="probe", owner_id="zhou.jie", data={}, actors=DECIDERS)
         ctx.reply(CardMessage(card.id))
 
-    @router.tap(Decide, "probe.decide")
+    @router.tap(Decide, "probe.decide", permission=DECIDE)
     async def decide(ctx: Context, tap: Tap[Decide]) -> TapResult:
         if tap.action.op == "note":
             ctx.reply(CardUpdate(tap.card.id))
@@ -72,7 +77,7 @@ async def make_bot(db_url: str, aiohttp_client):  # type: ignore[no-untyped-def]
     async def make(decisions: list[str]) -> Harness:
         h = build_harness(
             make_config(db_url, workers=4),
-            routers=[decision_router(decisions)],
+            features=[Feature("decide", decision_router(decisions), (MAY_DECIDE,))],
             clock=ManualClock(NOW),
         )
         h.client = await aiohttp_client(create_app(h.runtime.config, runtime=h.runtime))
@@ -130,6 +135,27 @@ async def test_someone_else_is_refused_audited_and_changes_nothing(make_bot) -> 
     audit = await AuditLog.get(action="card.refused")
     assert audit.actor == "wu.fang" and audit.subject_id == "tdc-1"
     assert audit.details["platform"] == "test" and audit.details["tap"] == "probe.decide"
+
+
+async def test_a_role_without_the_permission_is_refused_even_when_listed(make_bot) -> None:
+    """The role is checked like a command's, before the card's actors: 徐晴 (legal) is listed on
+    the card, yet her role may not decide such cards."""
+    decisions: list[str] = []
+    bot = await make_bot(decisions)
+    instance = await CardInstance.get(id="tdc-1")
+    await bot.runtime.cards.save(
+        instance, CardStore.card_of(instance), {}, actors=[*DECIDERS, "xu.qing"]
+    )
+    await bot.tap("xu.qing", "tdc-1", "同意")
+    (refused,) = await bot.next_sent()
+    assert refused.reply == Text(
+        "你的角色（法务）不能决定样品寄送。发送 /帮助 查看你可以使用的命令。"
+    )
+    after = await CardInstance.get(id="tdc-1")
+    assert (after.version, after.status, decisions) == (2, "open", [])
+    audit = await AuditLog.get(action="card.refused")
+    assert (audit.actor, audit.subject_id) == ("xu.qing", "tdc-1")
+    assert audit.details["permission"] == DECIDE and audit.details["tap"] == "probe.decide"
 
 
 async def test_a_decision_is_audited_with_who_when_and_platform(make_bot) -> None:
