@@ -91,6 +91,7 @@ def default_features() -> list[Feature]:
 
 def add_shared_services(rt: Runtime) -> None:
     """What every feature may use: media, the client catalogue, the policy, intents, taps."""
+    from handlers.shared.calendar_notice import CalendarNotices
     from handlers.shared.catalog import CatalogService
     from handlers.shared.intents import IntentService
     from handlers.shared.taps import SharedTapStep
@@ -100,8 +101,12 @@ def add_shared_services(rt: Runtime) -> None:
     catalogs = CatalogService(rt.config, rt.db)
     intents = IntentService(rt.config, catalogs)
     calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone), warn=log.warning)
+    # A year the calendar has to guess is told to the admins in chat, once (and shown in /状态).
+    notices = CalendarNotices(calendar, rt.outbox, admin_addresses(rt.directory, rt.channels))
+    rt.sender.admin_notes.append(notices)
     shared = (
         calendar,
+        notices,
         MediaStore(rt.config.database.media_dir),
         MediaFetcher(rt.channels),
         catalogs,
