@@ -91,6 +91,7 @@ def default_features() -> list[Feature]:
 
 def add_shared_services(rt: Runtime) -> None:
     """What every feature may use: media, the client catalogue, the policy, intents, taps."""
+    from handlers.shared.calendar_notice import CalendarNotices
     from handlers.shared.catalog import CatalogService
     from handlers.shared.intents import IntentService
     from handlers.shared.taps import SharedTapStep
@@ -100,8 +101,12 @@ def add_shared_services(rt: Runtime) -> None:
     catalogs = CatalogService(rt.config, rt.db)
     intents = IntentService(rt.config, catalogs)
     calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone), warn=log.warning)
+    # A year the calendar has to guess is told to the admins in chat, once (and shown in /状态).
+    notices = CalendarNotices(calendar, rt.outbox, admin_addresses(rt.directory, rt.channels))
+    rt.sender.admin_notes.append(notices)
     shared = (
         calendar,
+        notices,
         MediaStore(rt.config.database.media_dir),
         MediaFetcher(rt.channels),
         catalogs,
@@ -159,6 +164,22 @@ def check_handlers(dispatcher: Dispatcher, services: Services) -> None:
         )
 
 
+def check_permissions(features: Sequence[Feature], policy: AccessPolicy) -> None:
+    """Fail at startup when a command, tap or request names a permission no feature declared."""
+    declared = policy.actions
+    problems = sorted(
+        f"{feature.name}: '{action}'"
+        for feature in features
+        for action in feature.router.permissions
+        if action not in declared
+    )
+    if problems:
+        raise StartupError(
+            "启动失败：有命令、卡片操作或请求使用了没有任何功能声明的权限"
+            "（在 Feature(permissions=...) 中声明）：\n  " + "\n  ".join(problems)
+        )
+
+
 def build_runtime(
     config: AppConfig,
     *,
@@ -183,6 +204,7 @@ def build_runtime(
     for feature in features:
         for p in feature.permissions:
             policy.allow(p.action, p.roles, p.label)
+    check_permissions(features, policy)
     try:
         dispatcher = Dispatcher([r for f in features for r in f.routers(config)], gate=policy)
     except ValueError as exc:

@@ -140,7 +140,7 @@ async def brief_command(
     await answer_brief(ctx, person, query, catalogs, policy, clock)
 
 
-@router.request(Topic.brief)
+@router.request(Topic.brief, permission=VIEW)
 async def brief_request(
     ctx: Context,
     person: Person,
@@ -150,7 +150,7 @@ async def brief_request(
     clock: Clock,
 ) -> object:
     """ "帮我查下恒达科技": the same brief as /简报 恒达科技."""
-    if not intent.subject or policy.refuse(person, VIEW) is not None:
+    if not intent.subject:
         return SKIP
     await answer_brief(ctx, person, intent.subject, catalogs, policy, clock)
     return None

@@ -1,12 +1,15 @@
 """Status values as enums, with the transitions each may take — checked in one place.
 
 The columns stay plain strings (readable in SQL, stable across migrations); every write that
-changes a status goes through ``check`` so that, say, a saved card never becomes a draft again.
+changes a status goes through ``check`` so that, say, a saved card never becomes a draft again:
+a row read first is checked with ``check(kind, row.status, new)``; a conditional UPDATE that
+names the old status in its WHERE clause writes ``moved(kind, old, new)`` (no row is read, the
+WHERE keeps other rows out). A row created with its first status is not a change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 
@@ -84,6 +87,14 @@ def allowed(kind: type[StrEnum], old: str, new: str) -> bool:
 def check(kind: type[StrEnum], old: str, new: str) -> None:
     if not allowed(kind, old, new):
         raise InvalidTransition(f"{kind.__name__}: {old} → {new} is not allowed")
+
+
+def moved(kind: type[StrEnum], old: str | Iterable[str], new: str) -> str:
+    """``new`` as stored, once ``old`` (each of them) → ``new`` is allowed: the value for
+    ``Model.filter(..., status=old).update(status=moved(kind, old, new))``."""
+    for each in (old,) if isinstance(old, str) else old:
+        check(kind, each, new)
+    return kind(new).value
 
 
 def is_final(kind: type[StrEnum], status: str) -> bool:

@@ -13,14 +13,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.config.approvals import ApprovalTemplate
-from bot.config.calendar import CalendarSettings, missing_year_warning
+from bot.config.calendar import CalendarSettings, missing_year_warning, years_due
 from bot.config.org import Person, Role
 from bot.config.orgsync import OrgSync
 from bot.config.rawdata import Loc, items, text
-
-# The State Council publishes next year's holidays in late October or November; warning about a
-# missing next year earlier than that would be noise.
-NEXT_YEAR_FROM_MONTH = 11
 
 
 def calendar_warnings(raw: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Loc, str]]:
@@ -29,8 +25,7 @@ def calendar_warnings(raw: Mapping[str, Any], today: dt.date) -> Iterator[tuple[
         settings = CalendarSettings.model_validate(raw.get("calendar") or {})
     except ValidationError:
         return  # reported as an error already
-    years = [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_FROM_MONTH else [])
-    for year in years:
+    for year in years_due(today):
         if not settings.covers(year):
             yield ("calendar",), missing_year_warning(year)
 

@@ -61,6 +61,17 @@ class CalendarSettings(Frozen):
         return True
 
 
+# The State Council publishes next year's holidays in late October or November; asking for a
+# missing next year earlier than that would be noise.
+NEXT_YEAR_FROM_MONTH = 11
+
+
+def years_due(today: date) -> list[int]:
+    """The years whose holidays the calendar should know by ``today``: this one, and from
+    November the next (what check-config and /状态 ask about)."""
+    return [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_FROM_MONTH else [])
+
+
 def missing_year_warning(year: int) -> str:
     return (
         f"{year} 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / calendar.workdays "

@@ -2,10 +2,12 @@
 
 0. a scheduled job's tick (``JobEvent``) → the job runner (scheduler/runner.py);
 1. a slash command → its handler, after the access policy agreed;
-2. a card tap → the shared tap step (load, refuse closed/stale, authorise, apply, save, audit);
+2. a card tap → the shared tap step (authorise the role, load, refuse closed/stale, check the
+   card's actors, apply, save, audit);
 3. ordinary handlers, in feature order (a handler may decline with ``SKIP``);
-4. a text that reads as a request ("华东本月漏斗怎么样") → the feature claiming its topic, or a
-   clear "not available yet" — never a visit-note draft; a voice note's transcript goes through
+4. a text that reads as a request ("华东本月漏斗怎么样") → the feature claiming its topic (after
+   the access policy agreed to the permission it names), or a clear "not available yet" — never
+   a visit-note draft; a voice note's transcript goes through
    the same stage (``answer_heard``, called by the handler that transcribed it);
 5. explicit fallbacks (the follow-up feature: a text or voice note is a visit note);
 6. a helpful default reply.
@@ -34,7 +36,6 @@ UNKNOWN_COMMAND = "没有 /{name} 这个命令。发送 /帮助 查看可用命�
 NOT_UNDERSTOOD = (
     "我还看不懂这条消息。发送 /帮助 查看我能做什么，或直接发一段拜访记录（文字或语音）。"
 )
-CARD_GONE = "这张卡片已失效，请重新发起。"
 NOT_AVAILABLE = (
     "看起来你想查看{what}，这个功能还没有开放。发送 /帮助 查看现在能用的命令；"
     "如果这是一条拜访记录，请写明客户和拜访内容再发一次。"
@@ -62,7 +63,11 @@ class Gate(Protocol):
 
     def unknown_user(self, platform: str, user: str) -> str: ...
 
+    def card_gone(self) -> str: ...
+
     def command_refusal(self, person: Person, spec: CommandSpec) -> str | None: ...
+
+    def action_refusal(self, person: Person, action: str) -> str | None: ...
 
 
 class JobRunner(Protocol):
@@ -169,7 +174,7 @@ class Dispatcher:
         if ctx.person is None:
             ctx.reply(Text(self.gate.unknown_user(event.platform, event.user_id)))
         elif isinstance(event, CardActionEvent):
-            ctx.reply(Text(CARD_GONE))
+            ctx.reply(Text(self.gate.card_gone()))
         else:
             ctx.reply(Text(NOT_UNDERSTOOD))
 
@@ -214,6 +219,11 @@ class Dispatcher:
             return False
         topic = str(intent.topic or "")
         claimed = self._requests.get(topic)
+        if claimed is not None and claimed.permission is not None and ctx.person is not None:
+            refusal = self.gate.action_refusal(ctx.person, claimed.permission)
+            if refusal is not None:  # as for the command: the one text, never a visit note
+                ctx.reply(Text(refusal))
+                return True
         if claimed is not None and await claimed.handler(ctx) is not SKIP:
             return True
         if claimed is None:

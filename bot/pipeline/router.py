@@ -135,6 +135,7 @@ def _plan(func: HandlerFunc) -> tuple[tuple[str, Any], ...]:
 class RequestHandler:
     topics: frozenset[str]
     handler: Handler
+    permission: str | None = None  # checked by the dispatcher before the handler runs
 
 
 class Router:
@@ -194,25 +195,40 @@ class Router:
 
         return deco
 
-    def tap(self, action: type[CardAction], name: str) -> Callable[[HandlerFunc], HandlerFunc]:
-        """Taps on buttons packing ``action``; run inside the shared tap step (see taps.py)."""
+    def tap(
+        self, action: type[CardAction], name: str, *, permission: str | None = None
+    ) -> Callable[[HandlerFunc], HandlerFunc]:
+        """Taps on buttons packing ``action``; run inside the shared tap step (see taps.py).
+        ``name`` is the audit entry's action; ``permission`` names an action of the access
+        policy the tapper's role must have (then they must be one of the card's actors)."""
 
         def deco(func: HandlerFunc) -> HandlerFunc:
             handler = Handler(func, (Event,), (), None, _plan(func))
-            self.taps.append(TapSpec(action, name, handler))
+            self.taps.append(TapSpec(action, name, handler, permission))
             return func
 
         return deco
 
-    def request(self, *topics: str) -> Callable[[HandlerFunc], HandlerFunc]:
-        """Plain-language requests on ``topics`` (nlp.intent.Topic values), e.g. 帮我查下恒达科技."""
+    def request(
+        self, *topics: str, permission: str | None = None
+    ) -> Callable[[HandlerFunc], HandlerFunc]:
+        """Plain-language requests on ``topics`` (nlp.intent.Topic values), e.g. 帮我查下恒达科技;
+        someone whose role lacks ``permission`` gets the access policy's refusal instead."""
 
         def deco(func: HandlerFunc) -> HandlerFunc:
             handler = Handler(func, (TextEvent,), (), None, _plan(func))
-            self.requests.append(RequestHandler(frozenset(str(t) for t in topics), handler))
+            claim = RequestHandler(frozenset(str(t) for t in topics), handler, permission)
+            self.requests.append(claim)
             return func
 
         return deco
+
+    @property
+    def permissions(self) -> set[str]:
+        """Every access-policy action this router's commands, taps and requests name."""
+        named = [h.command.permission for h in self.handlers if h.command is not None]
+        named += [t.permission for t in self.taps] + [r.permission for r in self.requests]
+        return {p for p in named if p is not None}
 
     @property
     def commands(self) -> list[CommandSpec]:

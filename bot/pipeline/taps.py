@@ -1,8 +1,9 @@
 """What a card-tap handler gets and gives back; the shared step lives in handlers/shared/taps.py.
 
 A feature declares a typed action (``cards.actions.CardAction``) and registers a handler for it
-with ``router.tap(ActionClass, name)``. The handler never decodes the payload, never checks who
-tapped and never saves the card with a version check itself: the shared step does, around it.
+with ``router.tap(ActionClass, name, permission=...)``. The handler never decodes the payload,
+never checks who tapped (the role's permission, then the card's actors) and never saves the card
+with a version check itself: the shared step does, around it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class TapSpec:
     action: type[CardAction]
     name: str  # audit action, e.g. "followup.tap"
     handler: Handler
+    permission: str | None = None  # the access policy's action the tapper's role must have
 
 
 class TapRunner(Protocol):

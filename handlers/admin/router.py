@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from zoneinfo import ZoneInfo
 
 from bot.app import Runtime
 from bot.opstatus import read_status
@@ -11,6 +12,7 @@ from bot.pipeline.router import Router
 from bot.replies import Markdown
 from handlers.admin.status import AsrFigures, StatusFigures, status_text
 from handlers.followup.voice import VoiceNotes
+from handlers.shared.workcal import WorkCalendar
 
 router = Router("admin")
 
@@ -32,6 +34,7 @@ async def gather_figures(rt: Runtime, voice: VoiceNotes | None) -> StatusFigures
             recent_rtf=rt.metrics.asr_recent_rtf(),
         )
     specs = rt.scheduler.specs if rt.scheduler is not None else ()
+    today = rt.clock.now().astimezone(ZoneInfo(rt.config.timezone)).date()
     return StatusFigures(
         version=package_version(),
         started_at=rt.started_at,
@@ -40,6 +43,7 @@ async def gather_figures(rt: Runtime, voice: VoiceNotes | None) -> StatusFigures
         asr=asr,
         clock_on=rt.config.schedules.enabled,
         job_labels={spec.name: spec.label for spec in specs},
+        calendar_gaps=tuple(rt.services.get(WorkCalendar).gaps(today)),
     )
 
 

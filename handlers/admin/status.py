@@ -34,6 +34,7 @@ class StatusFigures:
     asr: AsrFigures | None  # None: voice notes are not enabled
     clock_on: bool = True  # config schedules.enabled: the scheduler ticks by itself
     job_labels: Mapping[str, str] = field(default_factory=dict)
+    calendar_gaps: tuple[str, ...] = ()  # WorkCalendar.gaps: years without holiday data
 
 
 def span_text(seconds: float) -> str:
@@ -124,6 +125,10 @@ def asr_text(asr: AsrFigures | None) -> str:
     return text + f"，最近实时率 {factor:.2f}×实时（近 {notes} 条）"
 
 
+def calendar_text(gaps: tuple[str, ...]) -> str:
+    return "；".join(g.rstrip("。") for g in gaps) + "。" if gaps else "节假日数据齐全"
+
+
 def status_text(figures: StatusFigures) -> str:
     ops, now_ms = figures.ops, int(figures.now.timestamp() * 1000)
     late = f"{ops.approvals_past_sla} 件" if ops.approvals_past_sla else "无"
@@ -140,5 +145,6 @@ def status_text(figures: StatusFigures) -> str:
             f"- 定时任务：{job_text(figures, now_ms)}",
             f"- 语音识别：{asr_text(figures.asr)}",
             f"- 最近发送错误：{failure_text(ops.last_failure, now_ms)}",
+            f"- 工作日历：{calendar_text(figures.calendar_gaps)}",
         ]
     )

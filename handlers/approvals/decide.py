@@ -20,6 +20,7 @@ from handlers.approvals.states import Action, Status, StepStatus, next_status
 from handlers.approvals.store import audit, locked
 from storage.db import Database
 from storage.models import Approval, ApprovalStep
+from storage.status import moved
 
 
 class Outcome(StrEnum):
@@ -97,7 +98,7 @@ async def decide(
         won = await Approval.filter(
             id=approval_id, status=Status.pending.value, current_step=seq
         ).update(
-            status=new_status.value,
+            status=moved(Status, Status.pending, new_status),
             current_step=seq + 1 if advancing else seq,
             version=approval.version + 1,
             reason_asked_by=None,
@@ -111,9 +112,13 @@ async def decide(
 
         started = next(s.started_at for s in group if s.approver_id == principal) or now
         await ApprovalStep.filter(
-            approval_id=approval_id, seq=seq, approver_id=principal, status="pending"
+            approval_id=approval_id, seq=seq, approver_id=principal, status=StepStatus.pending
         ).update(
-            status=(StepStatus.approved if approve else StepStatus.rejected).value,
+            status=moved(
+                StepStatus,
+                StepStatus.pending,
+                StepStatus.approved if approve else StepStatus.rejected,
+            ),
             decided_by=person_id,
             platform=platform,
             comment=comment,
@@ -121,20 +126,22 @@ async def decide(
             elapsed_hours=elapsed_hours(started, now, cal),
         )
         # The rest of an any-of group, and every later step of a rejected request, are done.
-        await ApprovalStep.filter(approval_id=approval_id, seq=seq, status="pending").update(
-            status=StepStatus.skipped.value
-        )
+        await ApprovalStep.filter(
+            approval_id=approval_id, seq=seq, status=StepStatus.pending
+        ).update(status=moved(StepStatus, StepStatus.pending, StepStatus.skipped))
         if advancing and due is not None:
-            await ApprovalStep.filter(approval_id=approval_id, seq=seq + 1).update(
-                status=StepStatus.pending.value,
+            await ApprovalStep.filter(
+                approval_id=approval_id, seq=seq + 1, status=StepStatus.waiting
+            ).update(
+                status=moved(StepStatus, StepStatus.waiting, StepStatus.pending),
                 started_at=now,
                 remind_at=due.remind_at,
                 due_at=due.due_at,
             )
         elif not approve:
-            await ApprovalStep.filter(
-                approval_id=approval_id, status=StepStatus.waiting.value
-            ).update(status=StepStatus.skipped.value)
+            await ApprovalStep.filter(approval_id=approval_id, status=StepStatus.waiting).update(
+                status=moved(StepStatus, StepStatus.waiting, StepStatus.skipped)
+            )
         await audit(
             approval_id,
             person_id,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.config.org import Role
 from bot.feature import Feature, permission
-from handlers.approvals.router import SUBMIT, VIEW, router
+from handlers.approvals.router import DECIDE, SUBMIT, VIEW, router
 from handlers.approvals.starting import starters
 from handlers.shared.access import ALL_ROLES
 
@@ -44,6 +44,7 @@ FEATURE = Feature(
             "发起审批",
         ),
         permission(VIEW, ALL_ROLES, "查看审批"),
+        permission(DECIDE, ALL_ROLES, "处理审批"),
     ),
     services=services,
     config_routers=starters,

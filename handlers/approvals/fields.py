@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.config.approvals import ApprovalTemplate, FieldType, TemplateField
 from handlers.approvals.values import read_amount, read_bool, read_date, read_percent
+from handlers.shared.formats import exact_money
 
 _EXAMPLES = {
     FieldType.text: "文字说明",
@@ -50,11 +51,8 @@ def _num(value: float) -> str:
 
 
 def _shown(value: float, f: TemplateField) -> str:
-    if f.type is FieldType.percent:
-        return f"{_num(value)}%"
-    if abs(value) >= 10_000 and value % 100 == 0:
-        return f"{_num(value / 10_000)}万元"
-    return f"{_num(value)}元"
+    # Not formats.money: that rounds (9,999.5 → 10,000元), and a limit must read exactly.
+    return f"{_num(value)}%" if f.type is FieldType.percent else exact_money(value)
 
 
 def _bounds(value: float, f: TemplateField) -> str | None:

@@ -394,7 +394,8 @@ async def guided_reply(
     )
 
 
-def register(router: Router) -> None:
-    """Added to the approvals router after the 驳回 reason (an approver's reason comes first)."""
-    router.tap(GuidedTap, "approvals.guided")(on_guided_tap)
+def register(router: Router, permission: str) -> None:
+    """Added to the approvals router after the 驳回 reason (an approver's reason comes first);
+    a tap on the guided card needs ``permission`` (submitting requests)."""
+    router.tap(GuidedTap, "approvals.guided", permission=permission)(on_guided_tap)
     router.on(TextEvent, filters=(known_user,))(guided_reply)

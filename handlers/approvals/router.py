@@ -33,12 +33,13 @@ router = Router("approvals")
 
 SUBMIT = "approvals.submit"
 VIEW = "approvals.view"
+DECIDE = "approvals.decide"  # every role: legal and finance decide steps too
 GROUP = "审批"
 LIST_LIMIT = 10
 CARDS_RESENT = 5
 
 
-@router.tap(OfferTap, "approvals.offer")
+@router.tap(OfferTap, "approvals.offer", permission=SUBMIT)
 async def on_offer(tap: Tap[OfferTap], ctx: Context, guide: GuidedDrafts) -> TapResult:
     """申请报价审批 on the card after a saved visit: the request starts pre-filled."""
     data = tap.data
@@ -62,7 +63,7 @@ async def on_offer(tap: Tap[OfferTap], ctx: Context, guide: GuidedDrafts) -> Tap
 
 
 # ---------------------------------------------------------------------- deciding
-@router.tap(ApprovalTap, "approvals.tap")
+@router.tap(ApprovalTap, "approvals.tap", permission=DECIDE)
 async def on_tap(tap: Tap[ApprovalTap], ctx: Context, desk: ApprovalDesk) -> TapResult | None:
     approval = await Approval.get(id=int(tap.data["approval"]))
     action, person, platform = tap.action, tap.person, tap.event.platform
@@ -127,13 +128,13 @@ async def reason_reply(
     return None
 
 
-guided.register(router)  # the guided card's taps and text answers, after the reason above
+guided.register(router, SUBMIT)  # the guided card's taps and text answers, after the reason above
 
 
 _FOR_ME = re.compile(r"待我|等我|要我|我要批|我该批|待审批|待批|需要我")
 
 
-@router.request(Topic.approvals)
+@router.request(Topic.approvals, permission=VIEW)
 async def approvals_request(
     ctx: Context, person: Person, event: TextEvent, desk: ApprovalDesk
 ) -> object:

@@ -22,6 +22,7 @@ from storage.models import (
     ApprovalStep,
     AuditLog,
 )
+from storage.status import moved
 
 SUBJECT = "approval"
 
@@ -231,7 +232,7 @@ async def withdraw(
         except IllegalTransition:
             return False
         count = await Approval.filter(id=approval_id, status=approval.status).update(
-            status=Status.withdrawn.value,
+            status=moved(Status, approval.status, Status.withdrawn),
             version=approval.version + 1,
             decided_at=now,
             sla_due_at=None,
@@ -239,9 +240,10 @@ async def withdraw(
         )
         if count != 1:
             return False
-        await ApprovalStep.filter(
-            approval_id=approval_id, status__in=[StepStatus.pending, StepStatus.waiting]
-        ).update(status=StepStatus.skipped.value)
+        open_steps = (StepStatus.pending, StepStatus.waiting)
+        await ApprovalStep.filter(approval_id=approval_id, status__in=open_steps).update(
+            status=moved(StepStatus, open_steps, StepStatus.skipped)
+        )
         await audit(approval_id, person_id, "withdraw", now, platform=platform)
     return True
 

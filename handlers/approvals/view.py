@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.approvals import ApprovalTemplate, FieldType
 from handlers.approvals.states import STATUS_LABELS, Status, StepStatus
-from handlers.followup.card import money
+from handlers.shared.crm import money
 from storage.models import Approval, ApprovalAttachment, ApprovalStep
 
 Names = Callable[[str], str]  # person id → name

@@ -47,7 +47,7 @@ CHAT_REPLY = (
 )
 
 
-@router.tap(FollowupTap, "followup.tap")
+@router.tap(FollowupTap, "followup.tap", permission=LOG_VISIT)
 async def on_tap(
     tap: Tap[FollowupTap], ctx: Context, flow: FollowupFlow, clock: Clock
 ) -> TapResult | None:
@@ -235,7 +235,7 @@ async def on_voice(
     await flow.start(ctx, person, text, via="voice", audio=audio)
 
 
-@router.tap(NoteCheck, "followup.note_check")
+@router.tap(NoteCheck, "followup.note_check", permission=LOG_VISIT)
 async def on_note_check(tap: Tap[NoteCheck], ctx: Context, flow: FollowupFlow) -> TapResult:
     """The answer to "这是一条拜访记录吗？": yes starts the draft, no leaves the text alone."""
     data = tap.data

@@ -27,6 +27,7 @@ from storage.models import (
     StageHistory,
     Task,
 )
+from storage.status import TaskStatus, moved
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ async def save_draft(
         task_id = None
         if draft.value("next_action"):
             # The new next step replaces the deal's open one: a rep follows one plan per deal.
-            await Task.filter(deal_id=deal.id, kind="next_action", status="open").update(
-                status="done", completed_at=now
+            await Task.filter(deal_id=deal.id, kind="next_action", status=TaskStatus.open).update(
+                status=moved(TaskStatus, TaskStatus.open, TaskStatus.done), completed_at=now
             )
             task = await Task.create(
                 kind="next_action",

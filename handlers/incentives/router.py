@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.config.org import Person
-from bot.events import TextEvent
 from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
@@ -20,7 +19,7 @@ from handlers.shared.access import AccessPolicy
 from handlers.shared.catalog import CatalogService
 from handlers.shared.crm import money
 from handlers.stats.charts import ChartError
-from nlp.intent import IntentGuess, Topic
+from nlp.intent import Topic
 from storage.db import Database
 from storage.media import MediaStore
 
@@ -126,19 +125,8 @@ async def record(
     )
 
 
-@router.request(Topic.incentive)
-async def incentive_request(
-    ctx: Context,
-    person: Person,
-    event: TextEvent,
-    intent: IntentGuess,
-    policy: AccessPolicy,
-    clock: Clock,
-) -> object:
+# Legal and finance earn no awards: the dispatcher tells them so (not "cannot log visits").
+@router.request(Topic.incentive, permission=VIEW)
+async def incentive_request(ctx: Context, person: Person, clock: Clock) -> None:
     """ "我这个月激励多少", "我的提成": the same answer as /我的激励 (text only)."""
-    refusal = policy.refuse(person, VIEW)
-    if refusal is not None:  # legal and finance earn no awards: told so, not "cannot log visits"
-        ctx.reply(Text(refusal.text))
-        return None
     await _mine(ctx, person, clock.now(), with_chart=False)
-    return None

@@ -10,16 +10,15 @@ from bot.config.models import AppConfig
 from bot.config.org import Person
 from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
-from bot.pipeline.router import SKIP, Router
+from bot.pipeline.router import Router
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardUpdate, Text
 from handlers.reminders.cards import Op, ReminderTap, after_tap
-from handlers.shared.access import AccessPolicy
 from nlp.extract.dates import find_times
 from nlp.intent import Topic
 from scheduler.jobs.reminders import local_text
 from storage.models import Task
-from storage.status import CardStatus, TaskStatus, check
+from storage.status import CardStatus, TaskStatus, moved
 
 router = Router("reminders")
 
@@ -58,15 +57,10 @@ async def list_tasks(ctx: Context, person: Person, clock: Clock, config: AppConf
     await answer_tasks(ctx, person, clock, config)
 
 
-@router.request(Topic.tasks)
-async def tasks_request(
-    ctx: Context, person: Person, clock: Clock, config: AppConfig, policy: AccessPolicy
-) -> object:
+@router.request(Topic.tasks, permission=VIEW)
+async def tasks_request(ctx: Context, person: Person, clock: Clock, config: AppConfig) -> None:
     """ "我今天有什么要跟进的": the same list as /待办."""
-    if policy.refuse(person, VIEW) is not None:
-        return SKIP
     await answer_tasks(ctx, person, clock, config)
-    return None
 
 
 async def answer_tasks(ctx: Context, person: Person, clock: Clock, config: AppConfig) -> None:
@@ -137,7 +131,7 @@ async def postpone_task(
     ctx.reply(Text(f"已推迟：{task.title}，新的时间 {local_text(due, tz)}，到时再提醒你。"))
 
 
-@router.tap(ReminderTap, ACT)
+@router.tap(ReminderTap, ACT, permission=ACT)
 async def act_on_reminder(
     ctx: Context, tap: Tap[ReminderTap], clock: Clock, config: AppConfig
 ) -> TapResult:
@@ -152,8 +146,9 @@ async def act_on_reminder(
     elif task.status == TaskStatus.done:  # 完成 on another card, or before this card was tapped
         outcome = f"“{task.title}”已经完成了" + ("，不用推迟" if action.op is Op.later else "")
     elif action.op is Op.done:
-        check(TaskStatus, task.status, TaskStatus.done)
-        await Task.filter(id=task.id).update(status=TaskStatus.done)
+        await Task.filter(id=task.id, status=task.status).update(
+            status=moved(TaskStatus, task.status, TaskStatus.done)
+        )
         outcome = f"✅ 已完成：{task.title}"
     else:
         local = clock.now().astimezone(tz)

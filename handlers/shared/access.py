@@ -121,6 +121,12 @@ class AccessPolicy:
         role = ROLE_LABELS.get(person.role, person.role) if person else "未登记"
         return Refusal(NOT_ALLOWED.format(role=role, what=what or self._labels[action]))
 
+    def action_refusal(self, person: Person, action: str) -> str | None:
+        """The refusal text when ``person``'s role may not do ``action`` (a card tap, a
+        plain-language request), worded with the action's label; None when they may."""
+        refusal = self.refuse(person, action)
+        return refusal.text if refusal else None
+
     def card_refusal(
         self, person: Person, instance: CardInstance, actors: list[str]
     ) -> Refusal | None:
@@ -144,6 +150,11 @@ class AccessPolicy:
     @staticmethod
     def unknown_user(platform: str, user: str) -> str:
         return UNKNOWN_USER.format(platform=platform, user=user)
+
+    @staticmethod
+    def card_gone() -> str:
+        """A tap on a card nobody stored, or on a button no feature knows."""
+        return CARD_GONE
 
     # ---------------------------------------------------------------- who may see
     def scope(self, person: Person) -> Scope:

@@ -1,46 +1,31 @@
 """CRM queries every feature shares: finding a client the asker may see, a client's open deal
-and contacts, and how money and dates read to users.
+and contacts, and how money and dates read to users (``formats.py``, re-exported here).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
 from bot.config.org import Person
 from handlers.shared.access import AccessPolicy, Scope
 from handlers.shared.catalog import CatalogService
+from handlers.shared.formats import END_OF_DAY, deadline_text, exact_money, money, when
 from storage.models import Client, Contact, Deal, FollowUp
 
-WEEKDAYS = "一二三四五六日"
-END_OF_DAY = time(18, 0)  # a deadline given as a day is the end of that working day
+__all__ = [
+    "END_OF_DAY",
+    "ClientLookup",
+    "contact_names",
+    "deadline_text",
+    "exact_money",
+    "find_client",
+    "money",
+    "open_deal",
+    "recent_clients",
+    "when",
+]
+
 AMBIGUOUS_MARGIN = 0.02
-
-
-def money(value: float | int | None) -> str:
-    """CNY for people: 350000 → 35万元, 8000 → 8,000元."""
-    if value is None:
-        return "—"
-    if value >= 10_000:
-        wan = value / 10_000
-        return f"{wan:g}万元" if wan == int(wan) or wan < 100 else f"{wan:,.1f}万元"
-    return f"{value:,.0f}元"
-
-
-def when(raw: str | None) -> str:
-    """An ISO date or datetime as users read it: 12月2日 周三 (18:00)."""
-    if not raw:
-        return "—"
-    if "T" in raw:
-        at = datetime.fromisoformat(raw)
-        return f"{at.month}月{at.day}日 周{WEEKDAYS[at.weekday()]} {at:%H:%M}"
-    d = date.fromisoformat(raw)
-    return f"{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}"
-
-
-def deadline_text(local: datetime) -> str:
-    """A day's deadline (stored as the end of that working day) reads as the day alone."""
-    return local.date().isoformat() if local.time() == END_OF_DAY else local.isoformat()
 
 
 async def open_deal(client_id: int, rep_id: str) -> Deal | None:

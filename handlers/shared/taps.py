@@ -1,9 +1,11 @@
 """The one step every card tap goes through, on either platform.
 
-load the card → refuse a closed card or a stale drawing (the tapper gets a short note and the
-card redrawn as it is now) → ask the access policy → run the feature's handler inside one
-transaction that first locks the card at the version the button was drawn for → save the card
-with an optimistic version check → write the audit entry. Of two concurrent taps on one card,
+ask the access policy whether the tapper's role may do the tap's action at all (its
+``permission``, checked like a command's) → load the card → refuse a closed card or a stale
+drawing (the tapper gets a short note and the card redrawn as it is now) → only the card's
+actors may act → run the feature's handler inside one transaction that first locks the card at
+the version the button was drawn for → save the card with an optimistic version check → write
+the audit entry. Every refusal by the policy is audited. Of two concurrent taps on one card,
 the first to lock wins; the other finds the version moved and is told.
 """
 
@@ -13,6 +15,7 @@ import logging
 from typing import Any
 
 from bot.clock import Clock
+from bot.config.org import Person
 from bot.events import CardActionEvent
 from bot.pipeline.context import Context
 from bot.pipeline.taps import Tap, TapResult, TapSpec
@@ -53,6 +56,8 @@ class SharedTapStep:
             card_id = (card_id_of(event.payload) or "")[:64]  # a forged payload may be long
             await self._audit(event, actor, "card.refused", card_id, {"tap": spec.name})
             ctx.reply(Text(self.policy.unknown_user(event.platform, event.user_id)))
+            return
+        if await self._role_refused(ctx, event, person, spec):
             return
         action = spec.action.unpack(event.payload)
         instance = await self.cards.get(action.card) if action is not None else None
@@ -97,6 +102,22 @@ class SharedTapStep:
             ctx.reply(Text(CARD_TAKEN), CardUpdate(instance.id))
         finally:
             ctx.tap = None
+
+    async def _role_refused(
+        self, ctx: Context, event: CardActionEvent, person: Person, spec: TapSpec
+    ) -> bool:
+        """May ``person``'s role make this kind of tap at all? Asked before the card is even
+        loaded, so a role that may never do it learns nothing of the card."""
+        if spec.permission is None:
+            return False
+        refusal = self.policy.action_refusal(person, spec.permission)
+        if refusal is None:
+            return False
+        card_id = (card_id_of(event.payload) or "")[:64]
+        details = {"tap": spec.name, "permission": spec.permission}
+        await self._audit(event, person.id, "card.refused", card_id, details)
+        ctx.reply(Text(refusal))
+        return True
 
     async def _lock(self, card_id: str, version: int) -> CardInstance | None:
         # PostgreSQL: the row lock makes a concurrent tap wait, then see the new version.

@@ -5,7 +5,9 @@ Where a day's status comes from, first match wins:
    organisation's own days off); a holiday listed in both wins, though config checks reject that;
 2. with ``source: cn``, chinese-calendar, for the years it covers (2004–2026 in 1.11);
 3. plain weekends. For a ``cn`` year the library lacks and config lists nothing for, this is a
-   guess, so admins get one warning per such year — never an exception, the bot keeps working.
+   guess, so admins get one warning per such year — never an exception, the bot keeps working:
+   ``missing_years`` lists the years guessed so far, ``CalendarNotices``
+   (``calendar_notice.py``) tells the admins in chat and /状态 shows ``gaps``.
 
 The ``holidays`` package was considered for years chinese-calendar lacks and left out: it derives
 later years from rules, without any 调休 make-up days, so it is still wrong in exactly the way the
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from bot.config.calendar import CalendarSettings, missing_year_warning
+from bot.config.calendar import CalendarSettings, missing_year_warning, years_due
 
 ONE_DAY = timedelta(days=1)
 # add_working_days/next_working_day give up after this many days in a row without a working day:
@@ -40,7 +42,7 @@ class WorkCalendar:
         self._off = {d for days in settings.holidays.values() for d in days}
         self._on = {d for days in settings.workdays.values() for d in days}
         self._config_years = set(settings.holidays) | set(settings.workdays)
-        self._warned_years: set[int] = set()
+        self._warned_years: dict[int, None] = {}  # ordered: the order years fell back in
         self._memo: dict[date, bool] = {}
         self._warnings: list[str] = []
         self._open = settings.work_hours.start_time
@@ -50,6 +52,17 @@ class WorkCalendar:
     def warnings(self) -> list[str]:
         """Chinese notes for admins, one per year that fell back to plain weekends."""
         return list(self._warnings)
+
+    @property
+    def missing_years(self) -> list[int]:
+        """The years that fell back to plain weekends so far, in the order they did."""
+        return list(self._warned_years)
+
+    def gaps(self, today: date) -> list[str]:
+        """Notes for every year without holiday data that the calendar guessed for, or that
+        ``today`` is due to know (this year; from November the next). Changes nothing."""
+        due = [y for y in years_due(today) if not self._settings.covers(y)]
+        return [missing_year_warning(y) for y in sorted({*self._warned_years, *due})]
 
     # ------------------------------------------------------------------ days
 
@@ -178,7 +191,7 @@ class WorkCalendar:
     def _missing_year(self, year: int) -> None:
         if year in self._warned_years:
             return
-        self._warned_years.add(year)
+        self._warned_years[year] = None
         message = missing_year_warning(year)
         self._warnings.append(message)
         if self._warn is not None:

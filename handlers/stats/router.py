@@ -48,7 +48,7 @@ for _kind in Kind:
     _register(_kind)
 
 
-@router.request(*INTENT_TOPICS)
+@router.request(*INTENT_TOPICS, permission=VIEW)
 async def stats_request(ctx: Context, person: Person, event: TextEvent, clock: Clock) -> object:
     """ "华东本月漏斗怎么样", "这个月谁签得最多": the same answer as the command."""
     tz = ZoneInfo(ctx.config.timezone)

@@ -128,3 +128,27 @@ def test_a_job_declared_twice_or_on_an_unknown_schedule_fails_startup(sqlite_url
     odd = JobSpec("odd", "no_such_schedule", quiet_job, "x")
     with pytest.raises(StartupError, match=r"schedules\.no_such_schedule"):
         build_runtime(make_config(sqlite_url), features=[Feature("j", Router("j"), jobs=(odd,))])
+
+
+def test_a_permission_nobody_declared_fails_startup(sqlite_url: str) -> None:
+    """A command, a card tap or a request naming an undeclared permission: refused at startup,
+    not when the first person asks."""
+    for declare in ("command", "tap", "request"):
+        router = Router("loose")
+        if declare == "command":
+
+            @router.command("松散", summary="", permission="loose.do")
+            async def command(ctx: Context) -> None:
+                return None
+        elif declare == "tap":
+            router.tap(FirstTap, "loose.tap", permission="loose.do")(tapped_nothing)
+        else:
+            router.request("funnel", permission="loose.do")(tapped_nothing)
+        with pytest.raises(StartupError, match=r"(?s)没有任何功能声明的权限.*loose: 'loose\.do'"):
+            build_runtime(make_config(sqlite_url), features=[Feature("loose", router)])
+        declared = Feature("loose", router, (permission("loose.do", [Role.rep], "做某事"),))
+        build_runtime(make_config(sqlite_url), features=[declared])
+
+
+async def tapped_nothing(ctx: Context) -> None:
+    return None

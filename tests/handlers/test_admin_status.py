@@ -97,6 +97,9 @@ async def test_admin_sees_the_figures_the_metrics_expose(bot: Harness) -> None:
         "- 语音识别：模型未加载（收到第一条语音时加载）",
         "- 最近发送错误：15 分钟前排队发给 test:wu.fang 的消息，已试 2 次，重试中："
         "errcode 45009 api freq out of limit",
+        # December: next year's notice is due, and chinese-calendar stops at 2026.
+        "- 工作日历：2027 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / "
+        "calendar.workdays 中按国务院通知填写，目前按普通周末计算。",
     ]
     # /metrics reads the same figures (the inbox has drained the /状态 by now).
     assert bot.client is not None
@@ -147,6 +150,7 @@ def test_a_quiet_bot_reads_none_everywhere() -> None:
         "- 定时任务：尚无运行记录",
         "- 语音识别：未启用",
         "- 最近发送错误：无",
+        "- 工作日历：节假日数据齐全",
     ]
 
 

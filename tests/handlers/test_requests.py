@@ -8,8 +8,13 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
+from bot.config.org import Person, Role
+from bot.feature import Feature, permission
+from bot.pipeline.context import Context
+from bot.pipeline.router import Router
 from bot.replies import CardMessage, Markdown, Text
 from handlers.followup.ask import NOT_RECORDED
+from nlp.intent import Topic
 from nlp.intent_eval import load_intents
 from storage.models import CardInstance
 from tests.support.crm import NOW, seed_world
@@ -117,3 +122,33 @@ async def test_the_llm_decides_what_the_rules_are_unsure_of(
     await h.say("li.na", "恒达科技")
     (msg,) = await h.next_sent()
     assert msg.card is not None and msg.card["title"] == "这是一条拜访记录吗？"
+
+
+async def test_a_request_needs_the_permission_its_feature_names(
+    sqlite_url: str, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    """The dispatcher asks the access policy before the handler runs, as for a command: a role
+    without the permission gets the one refusal text, and the handler is never called."""
+    asked: list[str] = []
+    router = Router("probe")
+
+    @router.request(Topic.funnel, permission="probe.funnel")
+    async def funnel(ctx: Context, person: Person) -> None:
+        asked.append(person.id)
+        ctx.reply(Text("漏斗在此"))
+
+    only_managers = permission("probe.funnel", [Role.manager], "查看探针漏斗")
+    h = build_harness(
+        make_config(sqlite_url),
+        clock=ManualClock(NOW),
+        features=[Feature("probe", router, (only_managers,))],
+    )
+    h.client = await aiohttp_client(create_app(h.runtime.config, runtime=h.runtime))
+    await h.say("zhang.wei", "华东本月漏斗怎么样")
+    (refused,) = await h.next_sent()
+    assert refused.reply == Text(
+        "你的角色（销售）不能查看探针漏斗。发送 /帮助 查看你可以使用的命令。"
+    )
+    await h.say("wang.li", "华东本月漏斗怎么样")
+    (answered,) = await h.next_sent()
+    assert answered.reply == Text("漏斗在此") and asked == ["wang.li"]

@@ -46,6 +46,7 @@ STALLED = {
     "zhou.jie": ("南方纺织", "报价谈判", 10),  # 7
     "wu.fang": ("南海电子", "方案演示", 8),  # 5
 }
+EAST = {"zhang.wei", "li.na", "liu.yang"}  # the reps of 华东's teams
 DEALS_THIS_MONTH = {"zhang.wei": 2, "li.na": 1, "liu.yang": 1, "zhou.jie": 1, "wu.fang": 1}
 TASKS = {pid: f"整理{name}的周报" for pid, name in NAMES.items()}
 STATE = (  # everything a refused action must leave alone (the audit log and the queues move)
@@ -150,6 +151,16 @@ async def brief(w: Walk) -> None:
 async def funnel(w: Walk) -> None:
     found = re.search(r"新建商机 (\d+) 个", w.covers().text)
     assert found and int(found[1]) == sum(DEALS_THIS_MONTH[o] for o in w.sees), w.viewer
+
+
+async def east_funnel(w: Walk) -> None:
+    """华东本月漏斗: the asker's scope within 华东 — a rep their own deals there, an admin all."""
+    answer: Markdown = w.one(Markdown)
+    heading = answer.title.split(" · ")[2:]  # after 漏斗 and the month
+    assert heading == (["华东"] if w.role is Role.admin else ["华东", COVERS[w.role]]), w.viewer
+    found = re.search(r"新建商机 (\d+) 个", answer.text)
+    east = {o for o in w.sees if o in EAST}
+    assert found and int(found[1]) == sum(DEALS_THIS_MONTH[o] for o in east), w.viewer
 
 
 async def person(w: Walk) -> None:
@@ -283,6 +294,7 @@ CHECKS: dict[str, Check] = {
     "help": help_,
     "brief": brief,
     "funnel": funnel,
+    "east_funnel": east_funnel,
     "person": person,
     "covers": covers,
     "ranking": ranking,

@@ -119,12 +119,42 @@ COMMANDS: tuple[Cell, ...] = (
     Cell("委托", "王丽 至 12月5日", ALL, "delegate"),  # legal and finance decide steps too
 )
 
+
+@dataclass(frozen=True)
+class TapCell:
+    actors: str  # who the card lists: anyone else whose role may tap such cards is told whose it is
+    roles: frozenset[Role]  # whose role may tap such a card at all
+    what: str  # how the refusal names the action to the other roles ("你的角色（法务）不能…")
+
+
 # Card actions by prefix: who may tap them (everyone else is refused and audited, nothing changes).
 TAPS = {
-    "fu": "the rep whose visit-note draft it is",
-    "nq": "who sent the text the card asks about (这是一条拜访记录吗)",
-    "ao": "the rep whose saved visit it offers an approval for",
-    "ap": "the current approver and their delegates, never the requester",
-    "rm": "the owner of the reminded task",
-    "ag": "the rep whose request the guided card is completing (样品寄送 · 待补充)",
+    "fu": TapCell("the rep whose visit-note draft it is", LOGS_VISITS, "记录拜访"),
+    "nq": TapCell("who sent the text it asks about (这是一条拜访记录吗)", LOGS_VISITS, "记录拜访"),
+    "ao": TapCell("the rep whose saved visit it offers an approval for", SELLS, "发起审批"),
+    "ap": TapCell("the current approver and their delegates, never the requester", ALL, "处理审批"),
+    "rm": TapCell("the owner of the reminded task", ALL, "处理待办提醒"),
+    "ag": TapCell("the rep whose guided request card it is (样品 · 待补充)", SELLS, "发起审批"),
 }
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A request in plain words, as a person would type it (no slash)."""
+
+    text: str
+    topic: str  # what the intent reader takes it for (nlp.intent.Topic)
+    roles: frozenset[Role]  # who gets an answer; everyone else the one refusal text
+    answer: str  # a check in matrix_checks.CHECKS
+    what: str  # how the refusal names it
+
+
+# One request for each feature that answers plain words.
+REQUESTS: tuple[Ask, ...] = (
+    Ask("华东本月漏斗怎么样", "funnel", SELLS, "east_funnel", "查看销售统计"),
+    Ask("我这个月激励多少", "incentive", SELLS, "own_incentives", "查看激励"),
+    Ask("我今天有什么要跟进的", "tasks", ALL, "own_tasks", "查看待办"),
+    Ask("帮我查下华东机械", "brief", ALL, "brief", "查看客户简报"),
+    Ask("我的报价批下来没", "approvals", ALL, "mine", "查看审批"),
+    Ask("你能做什么", "help", ALL, "help", ""),
+)

@@ -1,9 +1,10 @@
 """The role × action matrix through the real bot, on SQLite and PostgreSQL.
 
 Every person of config.yaml's org, a stranger and another org's member try every chat command
-the dispatcher knows and tap every kind of card action the action registry knows. The expected
-outcome of each cell is written by hand in tests/security/matrix_table.py: a command or card the
-table has no row for fails the walk. A refusal is the one text from handlers/shared/access.py
+the dispatcher knows, tap every kind of card action the action registry knows and ask, in plain
+words, what each feature answering plain words answers. The expected outcome of each cell is
+written by hand in tests/security/matrix_table.py: a command, card or request-answering feature
+the table has no row for fails the walk. A refusal is the one text from handlers/shared/access.py
 and changes nothing in the database; an allowed answer covers the asker's scope and no more;
 every message the bot sends on the way is Chinese. One bot per database, cells in a loop.
 """
@@ -24,6 +25,7 @@ from bot.clock import ManualClock
 from bot.config.org import ROLE_LABELS
 from bot.pipeline.dispatcher import UNKNOWN_COMMAND
 from bot.replies import CardMessage, CardUpdate, File, Image, Markdown, Reply, Text
+from cards.actions import split
 from cards.store import CardStore
 from handlers.approvals.decide import Outcome
 from handlers.approvals.service import ApprovalService
@@ -44,6 +46,7 @@ from tests.security.matrix_table import (
     LOGS_VISITS,
     NAMES,
     OUTSIDERS,
+    REQUESTS,
     ROLES,
     TAPS,
     Cell,
@@ -83,6 +86,9 @@ def test_the_table_has_a_row_for_every_command_card_action_and_person(sqlite_url
     dispatcher = runtime.dispatcher
     assert {s.name for s in dispatcher.commands.specs} == {c.command for c in COMMANDS}
     assert dispatcher.actions.prefixes == set(TAPS)
+    claims = [claim for router in dispatcher.routers for claim in router.requests]
+    unasked = [c.handler.name for c in claims if not any(a.topic in c.topics for a in REQUESTS)]
+    assert unasked == [], "no row in tests/security/matrix_table.py REQUESTS for these"
     assert {p.id: p.role for p in runtime.config.people} == ROLES
     assert {p.id: p.name for p in runtime.config.people} == NAMES
 
@@ -181,13 +187,20 @@ def card_of(sent: list[SentMessage], who: str) -> str:
 
 
 async def others_tap(bot: Harness, card_id: str, allowed: set[str], who: str) -> int:
-    """Everyone but ``allowed`` taps every button: refused, audited, nothing changes."""
-    buttons = [b.text for b in CardStore.card_of(await CardInstance.get(id=card_id)).buttons]
+    """Everyone but ``allowed`` taps every button: refused, audited, nothing changes. A role that
+    may never make such a tap is told so; a role that may, that the card is someone else's."""
+    instance = await CardInstance.get(id=card_id)
+    buttons = [b.text for b in CardStore.card_of(instance).buttons]
     assert buttons
+    packed = split(CardStore.card_of(instance).buttons[0].payload)
+    assert packed is not None
+    kind = TAPS[packed[0]]
     others = [v for v in [*EVERYONE, *OUTSIDERS] if v not in allowed]
     cells: list[Refusal] = []
     for viewer in others:
-        answer = refusal(viewer, "") if viewer in OUTSIDERS else Text(NOT_YOUR_CARD.format(who=who))
+        answer = Text(NOT_YOUR_CARD.format(who=who))
+        if viewer in OUTSIDERS or ROLES[viewer] not in kind.roles:
+            answer = refusal(viewer, kind.what)
         for button in buttons:
             cells.append((viewer, partial(bot.tap, viewer, card_id, button), answer))
     await refused(bot, cells)
@@ -343,6 +356,30 @@ async def the_commands(bot: Harness) -> int:
     return len(people) * (len(rows) + 3)
 
 
+async def the_requests(bot: Harness) -> int:
+    """Every person asks each feature in plain words: a role without the feature's permission
+    gets the one refusal (never a visit-note draft), the others an answer inside their scope."""
+    people = [*EVERYONE, *OUTSIDERS]
+    cells: list[Refusal] = [
+        (viewer, partial(bot.say, viewer, ask.text), refusal(viewer, ask.what))
+        for viewer in people
+        for ask in REQUESTS
+        if ROLES.get(viewer) not in ask.roles
+    ]
+    assert {v for v, _, _ in cells} >= {"xu.qing", "ma.jun", *OUTSIDERS}
+    await refused(bot, cells)
+    for ask in REQUESTS:  # each only reads: everyone allowed asks at once
+        askers = [v for v in EVERYONE if ROLES[v] in ask.roles]
+        start = len(bot.channel.sent)
+        for viewer in askers:
+            await bot.say(viewer, ask.text)
+        sent = await act(bot, asyncio.sleep(0), start)
+        for viewer in askers:
+            assert to(sent, viewer), (viewer, ask)
+            await CHECKS[ask.answer](Walk(bot, viewer, to(sent, viewer), []))
+    return len(people) * len(REQUESTS)
+
+
 async def spoken(bot: Harness, who: str, heard: str) -> bool:
     """A voice note the platform already transcribed (DingTalk): nothing to download or hear."""
     return await bot.voice(who, heard=heard)
@@ -357,3 +394,4 @@ async def test_every_person_every_command_and_card_action(bot: Harness) -> None:
     assert set(taps) == bot.runtime.dispatcher.actions.prefixes  # a new kind needs its scenario
     cells = await the_commands(bot)  # fewer: a row names a command that no longer exists
     assert cells == (len(EVERYONE) + len(OUTSIDERS)) * (len(COMMANDS) + 3)
+    assert await the_requests(bot) == (len(EVERYONE) + len(OUTSIDERS)) * len(REQUESTS)

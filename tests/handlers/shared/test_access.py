@@ -112,3 +112,28 @@ async def test_legal_sees_the_client_an_approval_copies_them_on(db_url: str) -> 
         assert not await rt.policy.sees_client(finance, clients["华东机械"])
     finally:
         await rt.db.close()
+
+
+def test_every_refusal_text_is_worded_in_the_access_module_only() -> None:
+    """ "Refusals are worded here and nowhere else": no other module of the bot spells one out."""
+    import re
+    from pathlib import Path
+
+    import handlers.shared.access as access
+
+    root = Path(__file__).resolve().parents[3]
+    texts = {  # each text's longest fixed part: what a copy would have to spell out
+        name: max(re.split(r"\{\w*\}", value), key=len)
+        for name, value in vars(access).items()
+        if name.isupper() and isinstance(value, str) and value
+    }
+    assert "CARD_GONE" in texts and "NOT_ALLOWED" in texts
+    found = [
+        f"{path.relative_to(root)}: {name}"
+        for folder in ("bot", "handlers", "cards", "scheduler")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.name != "access.py" or path.parent.name != "shared"
+        for name, text in texts.items()
+        if text in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

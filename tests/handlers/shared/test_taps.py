@@ -12,7 +12,9 @@ import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
+from bot.config.org import Role
 from bot.events import TextEvent
+from bot.feature import Feature, permission
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.pipeline.taps import Tap, TapResult
@@ -26,6 +28,9 @@ from tests.support.crm import NOW
 from tests.support.harness import Harness, build_harness, make_config
 
 DECIDERS = ["li.na", "zhang.wei"]
+DECIDE = "probe.decide"
+# Reps and supervisors may decide such cards; the card then says which of them.
+MAY_DECIDE = permission(DECIDE, [Role.rep, Role.supervisor], "决定样品寄送")
 
 
 class Decide(CardAction, prefix="tdc"):
@@ -45,7 +50,7 @@ def decision_card(card_id: str, note: str = "") -> Card:
     )
 
 
-def decision_router(decisions: list[str], hold: float = 0.0) -> Router:
+def decision_router(decisions: list[str]) -> Router:
     router = Router("decide")
 
     @router.on(TextEvent)
@@ -54,13 +59,12 @@ def decision_router(decisions: list[str], hold: float = 0.0) -> Router:
         await cards.create(card, kind="probe", owner_id="zhou.jie", data={}, actors=DECIDERS)
         ctx.reply(CardMessage(card.id))
 
-    @router.tap(Decide, "probe.decide")
+    @router.tap(Decide, "probe.decide", permission=DECIDE)
     async def decide(ctx: Context, tap: Tap[Decide]) -> TapResult:
         if tap.action.op == "note":
             ctx.reply(CardUpdate(tap.card.id))
             return TapResult(decision_card(tap.card.id, f"{tap.person.name}看过"))
         decisions.append(tap.person.id)
-        await asyncio.sleep(hold)  # holds the card's lock, so a concurrent tap truly overlaps
         ctx.reply(Text(f"{tap.person.name}已同意"), CardUpdate(tap.card.id))
         closed = Card.from_dict({**tap.card.to_dict(), "closed": f"已同意 · {tap.person.name}"})
         return TapResult(closed, status="closed", actors=[], audit={"decision": "ok"})
@@ -70,10 +74,10 @@ def decision_router(decisions: list[str], hold: float = 0.0) -> Router:
 
 @pytest.fixture
 async def make_bot(db_url: str, aiohttp_client):  # type: ignore[no-untyped-def]
-    async def make(decisions: list[str], hold: float = 0.0) -> Harness:
+    async def make(decisions: list[str]) -> Harness:
         h = build_harness(
             make_config(db_url, workers=4),
-            routers=[decision_router(decisions, hold)],
+            features=[Feature("decide", decision_router(decisions), (MAY_DECIDE,))],
             clock=ManualClock(NOW),
         )
         h.client = await aiohttp_client(create_app(h.runtime.config, runtime=h.runtime))
@@ -133,6 +137,27 @@ async def test_someone_else_is_refused_audited_and_changes_nothing(make_bot) -> 
     assert audit.details["platform"] == "test" and audit.details["tap"] == "probe.decide"
 
 
+async def test_a_role_without_the_permission_is_refused_even_when_listed(make_bot) -> None:
+    """The role is checked like a command's, before the card's actors: 徐晴 (legal) is listed on
+    the card, yet her role may not decide such cards."""
+    decisions: list[str] = []
+    bot = await make_bot(decisions)
+    instance = await CardInstance.get(id="tdc-1")
+    await bot.runtime.cards.save(
+        instance, CardStore.card_of(instance), {}, actors=[*DECIDERS, "xu.qing"]
+    )
+    await bot.tap("xu.qing", "tdc-1", "同意")
+    (refused,) = await bot.next_sent()
+    assert refused.reply == Text(
+        "你的角色（法务）不能决定样品寄送。发送 /帮助 查看你可以使用的命令。"
+    )
+    after = await CardInstance.get(id="tdc-1")
+    assert (after.version, after.status, decisions) == (2, "open", [])
+    audit = await AuditLog.get(action="card.refused")
+    assert (audit.actor, audit.subject_id) == ("xu.qing", "tdc-1")
+    assert audit.details["permission"] == DECIDE and audit.details["tap"] == "probe.decide"
+
+
 async def test_a_decision_is_audited_with_who_when_and_platform(make_bot) -> None:
     decisions: list[str] = []
     bot = await make_bot(decisions)
@@ -145,19 +170,46 @@ async def test_a_decision_is_audited_with_who_when_and_platform(make_bot) -> Non
     assert CardStore.actors_of(await CardInstance.get(id="tdc-1")) == []
 
 
+class Rendezvous:
+    """The tap step's card store, holding each tap after it loaded the card until ``parties``
+    taps have: both then pass the open-and-current checks on the same version before either
+    locks, so the loser always meets the lock's version check — no timing involved."""
+
+    def __init__(self, cards: CardStore, parties: int) -> None:
+        self.cards = cards
+        self.parties = parties
+        self.arrived = 0
+        self.all_in = asyncio.Event()
+
+    async def get(self, card_id: str) -> CardInstance | None:
+        instance = await self.cards.get(card_id)
+        self.arrived += 1
+        if self.arrived >= self.parties:
+            self.all_in.set()
+        await asyncio.wait_for(self.all_in.wait(), 10)
+        return instance
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.cards, name)
+
+
 async def test_two_deciders_tapping_at_once_give_exactly_one_decision(make_bot) -> None:
+    from handlers.shared.taps import SharedTapStep
+
     decisions: list[str] = []
-    bot = await make_bot(decisions, hold=0.5)
+    bot = await make_bot(decisions)
+    step = bot.runtime.services.get(SharedTapStep)
+    step.cards = Rendezvous(step.cards, parties=2)  # type: ignore[assignment]
     ok = await button("同意")
     await asyncio.gather(bot.tap_payload("li.na", ok), bot.tap_payload("zhang.wei", ok))
     sent = await bot.next_sent(4)
     assert len(decisions) == 1
     winner = {"li.na": "李娜", "zhang.wei": "张伟"}[decisions[0]]
     loser = next(p for p in DECIDERS if p != decisions[0])
-    told = [m.reply.text for m in sent if m.recipient == loser and isinstance(m.reply, Text)]
-    # Normally the second tap passed the checks while the first held the lock (CARD_TAKEN); on a
-    # slow machine it may arrive after the first committed and find the card closed instead.
-    assert told == [CARD_TAKEN] or told[0].startswith("这张卡片已处理"), told
+    to_loser = [m.reply for m in sent if m.recipient == loser]
+    assert to_loser == [Text(CARD_TAKEN), CardUpdate("tdc-1")]
+    to_winner = [m.reply for m in sent if m.recipient == decisions[0]]
+    assert to_winner == [Text(f"{winner}已同意"), CardUpdate("tdc-1")]
     instance = await CardInstance.get(id="tdc-1")
     assert (
         instance.status == "closed" and CardStore.card_of(instance).closed == f"已同意 · {winner}"
