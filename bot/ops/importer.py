@@ -24,7 +24,8 @@ from storage.db import Database
 from storage.models import Client, Contact, Deal, Payment, StageHistory
 
 BATCH = 2000
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # so many more rows done
+Phase = Callable[[str, int], None]  # a phase starts: its name, and the rows it will go through
 
 
 @dataclass
@@ -254,10 +255,13 @@ async def import_table(
     now: datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
+    phase: Phase | None = None,
 ) -> Outcome:
     """Validate every row, then (unless ``dry_run`` or any row is invalid) write in one transaction."""
     known = await load_known(config, db)
-    checked = validate(kind, table, known)
+    if phase is not None:
+        phase("校验", len(table.rows))
+    checked = validate(kind, table, known, progress)
     outcome = Outcome(kind.name, rows=len(table.rows), errors=checked.errors, dry_run=dry_run)
     if checked.errors:
         return outcome
@@ -268,6 +272,8 @@ async def import_table(
         plan.unchanged,
     )
     if not dry_run:
+        if phase is not None:
+            phase("写入", len(plan.create) + len(plan.update))
         async with db.transaction():
             await _apply(kind, plan, now, progress)
     return outcome

@@ -305,15 +305,23 @@ def _headers(kind: Kind, table: Table) -> tuple[dict[int, Column], list[str]]:
     return used, errors
 
 
-def validate(kind: Kind, table: Table, known: Known) -> Checked:
-    """Every row read and checked; errors name the row (as numbered in the sheet) and the column."""
+VALIDATE_TICK = 500  # rows between progress reports: a large file's bar moves while it is checked
+
+
+def validate(
+    kind: Kind, table: Table, known: Known, progress: Callable[[int], None] | None = None
+) -> Checked:
+    """Every row read and checked; errors name the row (as numbered in the sheet) and the column.
+    ``progress`` hears how many more rows were checked, every ``VALIDATE_TICK`` rows."""
     used, errors = _headers(kind, table)
     present = tuple(c.key for c in used.values())
     if errors:
         return Checked(kind, present, [], errors)
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[Any, ...], int] = {}
-    for number, values in table.rows:
+    for done, (number, values) in enumerate(table.rows, 1):
+        if progress is not None and done % VALIDATE_TICK == 0:
+            progress(VALIDATE_TICK)
         row: dict[str, Any] = {}
         ok = True
         for i, column in used.items():
@@ -340,6 +348,8 @@ def validate(kind: Kind, table: Table, known: Known) -> Checked:
             continue
         seen[key] = number
         rows.append((number, row))
+    if progress is not None:
+        progress(len(table.rows) % VALIDATE_TICK)
     return Checked(kind, present, rows, errors)
 
 
