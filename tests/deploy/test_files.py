@@ -170,3 +170,17 @@ def test_every_salesbot_command_in_the_guide_is_a_real_command() -> None:
     scripts = re.findall(r"sh (docs/deploy/\S+\.sh)", guide)
     assert {"docs/deploy/backup.sh", "docs/deploy/restore.sh"} <= set(scripts)
     assert all((ROOT / s).exists() for s in scripts)
+
+
+def test_the_guides_env_file_sets_what_config_yaml_reads() -> None:
+    """Every variable of the env file example is one config.yaml reads, and the public URL is
+    among them: without it the links the bot sends point at 127.0.0.1."""
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = next(
+        b for b in re.findall(r"```sh\n(.*?)```", guide, re.S) if "SALESBOT_DATABASE_URL=" in b
+    )
+    names = re.findall(r"^\s*([A-Z_]+)=", block, re.M)
+    config = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert "SALESBOT_PUBLIC_URL" in names
+    for name in names:
+        assert "${" + name in config, name
