@@ -30,22 +30,29 @@ fonts:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
 	fi
 
-# Browser tests drive Debian's Chromium (no browser download).
+# What the tests run besides Python, all Debian packages: Chromium for the browser tests (no
+# browser download), nginx, systemd-analyze, envsubst and openssl for the deployment files,
+# sqlite3 for the backup script.
 system-deps: fonts
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
-	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
-	  echo "installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
-	fi
 	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
 	  echo "installing Debian's nginx-light for the two-replica deployment test"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light >/dev/null; \
+	fi
+	@missing=""; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v envsubst >/dev/null 2>&1 || missing="$$missing gettext-base"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing for the deployment tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 # The suite runs every database test on SQLite and on the local PostgreSQL.
@@ -56,7 +63,8 @@ postgres:
 	fi
 
 test: venv system-deps postgres
-	SALESBOT_REQUIRE_POSTGRES=1 SALESBOT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	SALESBOT_REQUIRE_POSTGRES=1 SALESBOT_REQUIRE_BROWSER=1 SALESBOT_REQUIRE_SYSTEM_TOOLS=1 \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The demo's sample voice notes were chosen under CTranslate2's AVX kernels (AVX2's int8 rounding
 # mishears one of them), so the demo pins them on x86-64 to show what the samples say.

@@ -28,3 +28,6 @@ class OrgSync(Frozen):
     departments: tuple[str, ...] = ()
     roles: tuple[RoleRule, ...] = ()  # first match wins
     default_role: Role = Role.rep
+    # A brake on a bad directory read: when more than this share of the synced people (and more
+    # than one) would leave at once, nothing is applied until an admin sends /同步通讯录 强制.
+    max_leave_share: float = Field(default=0.2, ge=0, le=1)

@@ -1,5 +1,8 @@
 """Export clients, contacts, deals or payments with the very columns the importer reads, so an
-exported file imports back unchanged (and an admin can edit it and import the changes)."""
+exported file imports back unchanged (and an admin can edit it and import the changes).
+
+A deal without a 商机编号 (every deal recorded in chat) is written as "#<id>": a client's won deal
+and its next open one share client and title, and a payment must keep pointing at its deal."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.ops.cells import Cell
-from bot.ops.kinds import PAYMENT_KIND_LABELS, Kind
+from bot.ops.kinds import PAYMENT_KIND_LABELS, Kind, internal_ref
 from storage.models import Client, Contact, Deal, Payment
 
 # The field each kind is filtered on by --period.
@@ -58,6 +61,7 @@ async def export_rows(
         rows = await Deal.filter(**period).order_by("id").values()
         for r in rows:
             r["client"] = names[r["client_id"]]
+            r["external_ref"] = r["external_ref"] or internal_ref(r["id"])
             r["created_at"], r["closed_at"] = (
                 _local(r["created_at"], tz),
                 _local(r["closed_at"], tz),
@@ -70,7 +74,8 @@ async def export_rows(
         rows = await Payment.filter(**period).order_by("id").values()
         for r in rows:
             r["client"] = names[r["client_id"]]
-            r["deal_ref"] = refs.get(r["deal_id"])
+            deal = r["deal_id"]
+            r["deal_ref"] = None if deal is None else refs.get(deal) or internal_ref(deal)
             r["kind"] = PAYMENT_KIND_LABELS.get(r["kind"], r["kind"])
             r["paid_at"] = _local(r["paid_at"], tz)
     keys = [c.key for c in kind.columns]

@@ -46,6 +46,7 @@ async def _run(config: AppConfig, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from bot.ops.importer import import_table
+    from bot.orgsync import sync_org
     from storage.db import Database
     from storage.migrate import pending_migrations
 
@@ -56,7 +57,15 @@ async def _run(config: AppConfig, args: argparse.Namespace) -> int:
         if await pending_migrations(db):
             print("数据库结构不是最新的：请先运行 salesbot migrate", file=sys.stderr)
             return 1
+        # 负责人 are looked up in the database, which learns config.yaml's people when the bot
+        # starts: do the same here, so an import before the first `salesbot serve` finds them.
+        await sync_org(config, db)
         with tqdm(total=len(table.rows), unit="行", file=sys.stderr, disable=None) as bar:
+
+            def phase(name: str, total: int) -> None:
+                bar.reset(total=total)
+                bar.set_description(name)
+
             outcome = await import_table(
                 KINDS[args.kind],
                 table,
@@ -65,6 +74,7 @@ async def _run(config: AppConfig, args: argparse.Namespace) -> int:
                 now=datetime.now(UTC),
                 dry_run=args.dry_run,
                 progress=bar.update,
+                phase=phase,
             )
     finally:
         await db.close()

@@ -1,8 +1,10 @@
 """Write a validated table into the database: new rows inserted in bulk, changed rows updated,
 identical rows left alone — so importing the same file twice changes nothing.
 
-Keys: a client by name; a contact by (client, name); a deal by its 商机编号, else by (client,
-商机名称); a payment by its 回款编号. A file with any invalid row writes nothing, and neither does one
+Keys: a client by name; a contact by (client, name); a deal by its 商机编号 — "#<id>" for a deal
+stored here without one (what the exporter writes for deals recorded in chat) — else by (client,
+商机名称); a payment by its 回款编号. An empty 商机编号 leaves what is stored alone (a deal's own
+number, a payment's deal). A file with any invalid row writes nothing, and neither does one
 that would change a payment whose commission is already settled (the ledger entry ``pay:<id>``
 would no longer match it): such a payment is adjusted with ``salesbot incentives correct``.
 """
@@ -18,13 +20,14 @@ from zoneinfo import ZoneInfo
 from tortoise.models import Model
 
 from bot.config.models import AppConfig
-from bot.ops.kinds import Checked, Kind, Known, validate
+from bot.ops.kinds import Checked, Kind, Known, internal_id, validate
 from bot.ops.sheets import Table
 from storage.db import Database
 from storage.models import Client, Contact, Deal, LedgerEntry, Payment, StageHistory
 
 BATCH = 2000
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # so many more rows done
+Phase = Callable[[str, int], None]  # a phase starts: its name, and the rows it will go through
 
 
 @dataclass
@@ -56,6 +59,7 @@ async def load_known(config: AppConfig, db: Database) -> Known:
         regions[r.id] = r.id
         regions[r.name] = r.id
     refs = await db.fetch("SELECT external_ref FROM deals WHERE external_ref IS NOT NULL")
+    ids = await db.fetch("SELECT id FROM deals")
     return Known(
         tz=ZoneInfo(config.timezone),
         people={k: tuple(v) for k, v in people.items()},
@@ -63,6 +67,7 @@ async def load_known(config: AppConfig, db: Database) -> Known:
         regions=regions,
         clients=frozenset(r["name"] for r in await db.fetch("SELECT name FROM clients")),
         deal_refs=frozenset(r["external_ref"] for r in refs),
+        deal_ids=frozenset(int(r["id"]) for r in ids),
     )
 
 
@@ -142,8 +147,9 @@ async def _plan(
                 k: v for k, v in row.items() if k in present and k not in ("client", "deal_ref")
             }
             wanted["client_id"] = client_ids[row["client"]]
-            if "deal_ref" in present:
-                wanted["deal_id"] = deal_ids.get(row["deal_ref"]) if row["deal_ref"] else None
+            if row.get("deal_ref"):  # empty: the stored link (e.g. made in chat) stays
+                ref = row["deal_ref"]
+                wanted["deal_id"] = internal_id(ref) or deal_ids[ref]
             if "contract_year" in wanted and wanted["contract_year"] is None:
                 wanted["contract_year"] = 1
             rows.append((number, stored.get(row["external_ref"]), wanted))
@@ -181,6 +187,7 @@ _DEAL_COLS = (
 async def _stored_deals() -> dict[tuple[Any, ...], dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for r in await Deal.all().order_by("id").values(*_DEAL_COLS):
+        out[("id", r["id"])] = r
         if r["external_ref"]:
             out[("ref", r["external_ref"])] = r
         out.setdefault(("ct", r["client_id"], r["title"]), r)
@@ -206,7 +213,16 @@ def _plan_deals(
             wanted.pop("created_at", None)  # an empty cell keeps the stored date
         wanted["status"] = known.stages[row["stage"]]
         ref = row.get("external_ref")
-        key = ("ref", ref) if ref else ("ct", wanted["client_id"], wanted["title"])
+        own = internal_id(ref) if ref else None
+        if own is not None or not ref:
+            # "#<id>" is our key, not a number to store; an empty cell keeps the stored one.
+            wanted.pop("external_ref", None)
+        if own is not None:
+            key: tuple[Any, ...] = ("id", own)
+        elif ref:
+            key = ("ref", ref)
+        else:
+            key = ("ct", wanted["client_id"], wanted["title"])
         current = stored.get(key)
         if current is None:
             wanted.setdefault("created_at", now)
@@ -265,10 +281,13 @@ async def import_table(
     now: datetime,
     dry_run: bool = False,
     progress: Progress | None = None,
+    phase: Phase | None = None,
 ) -> Outcome:
     """Validate every row, then (unless ``dry_run`` or any row is invalid) write in one transaction."""
     known = await load_known(config, db)
-    checked = validate(kind, table, known)
+    if phase is not None:
+        phase("校验", len(table.rows))
+    checked = validate(kind, table, known, progress)
     outcome = Outcome(kind.name, rows=len(table.rows), errors=checked.errors, dry_run=dry_run)
     if checked.errors:
         return outcome
@@ -282,6 +301,8 @@ async def import_table(
         plan.unchanged,
     )
     if not dry_run:
+        if phase is not None:
+            phase("写入", len(plan.create) + len(plan.update))
         async with db.transaction():
             await _apply(kind, plan, now, progress)
     return outcome

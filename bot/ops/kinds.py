@@ -6,6 +6,7 @@ Pure: the database's view (people, stages, clients, deal numbers) arrives as a `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,19 @@ from bot.ops.sheets import Table
 
 PAYMENT_KINDS = {"首年": "first_year", "续费": "renewal", "增购": "upsell"}
 PAYMENT_KIND_LABELS = {v: k for k, v in PAYMENT_KINDS.items()}
+# A deal recorded in chat has no 商机编号: an export names it by its own id, "#<id>", so the file
+# imports back onto the same deal (and a payment keeps its deal) instead of clashing on client + title.
+_INTERNAL_REF = re.compile(r"^#(\d{1,18})$")
+
+
+def internal_ref(deal_id: int) -> str:
+    return f"#{deal_id}"
+
+
+def internal_id(ref: str) -> int | None:
+    """The deal id a "#<id>" key names; None for a 商机编号 from another system."""
+    m = _INTERNAL_REF.match(ref)
+    return int(m[1]) if m else None
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,7 @@ class Known:
     regions: dict[str, str] = field(default_factory=dict)  # id or name → id; empty: free text
     clients: frozenset[str] = frozenset()
     deal_refs: frozenset[str] = frozenset()
+    deal_ids: frozenset[int] = frozenset()
 
     def person(self, cell: Cell) -> str:
         ids = self.people.get(cells.text(cell), ())
@@ -59,9 +74,21 @@ class Known:
             raise CellError(f"客户「{name}」不存在（请先导入客户）")
         return name
 
+    def deal_key(self, cell: Cell) -> str:
+        """A deal's own 商机编号, or "#<id>" naming a deal stored here (which must exist)."""
+        ref = cells.limited(cell, 100)
+        found = internal_id(ref)
+        if found is not None and found not in self.deal_ids:
+            raise CellError(
+                f"「{ref}」是本系统导出的商机内部编号，但找不到这个商机（新商机请留空或填写原系统的编号）"
+            )
+        return ref
+
     def deal_ref(self, cell: Cell) -> str:
         ref = cells.limited(cell, 100)
-        if ref not in self.deal_refs:
+        found = internal_id(ref)
+        stored = ref in self.deal_refs if found is None else found in self.deal_ids
+        if not stored:
             raise CellError(f"商机编号「{ref}」不存在（请先导入商机）")
         return ref
 
@@ -148,10 +175,11 @@ DEALS = Kind(
         Column(
             "external_ref",
             "商机编号",
-            _text(100),
+            lambda c, k: k.deal_key(c),
             False,
             "D2026-0001",
-            "原系统里的编号；有则按它更新，无则按客户+商机名称",
+            "原系统里的编号；有则按它更新，无则按客户+商机名称；"
+            "导出文件里的 #数字 是本系统商机的内部编号，请勿修改",
         ),
         Column(
             "client", "客户名称", lambda c, k: k.client(c), True, "上海明远科技有限公司", "须已存在"
@@ -212,7 +240,14 @@ PAYMENTS = Kind(
         Column(
             "client", "客户名称", lambda c, k: k.client(c), True, "上海明远科技有限公司", "须已存在"
         ),
-        Column("deal_ref", "商机编号", lambda c, k: k.deal_ref(c), False, "D2026-0001", "须已存在"),
+        Column(
+            "deal_ref",
+            "商机编号",
+            lambda c, k: k.deal_ref(c),
+            False,
+            "D2026-0001",
+            "须已存在（#数字 是本系统商机的内部编号）；留空则不改动已关联的商机",
+        ),
         Column("owner_id", "负责人", lambda c, k: k.person(c), True, "张伟", "工号或姓名"),
         Column(
             "kind",
@@ -270,15 +305,23 @@ def _headers(kind: Kind, table: Table) -> tuple[dict[int, Column], list[str]]:
     return used, errors
 
 
-def validate(kind: Kind, table: Table, known: Known) -> Checked:
-    """Every row read and checked; errors name the row (as numbered in the sheet) and the column."""
+VALIDATE_TICK = 500  # rows between progress reports: a large file's bar moves while it is checked
+
+
+def validate(
+    kind: Kind, table: Table, known: Known, progress: Callable[[int], None] | None = None
+) -> Checked:
+    """Every row read and checked; errors name the row (as numbered in the sheet) and the column.
+    ``progress`` hears how many more rows were checked, every ``VALIDATE_TICK`` rows."""
     used, errors = _headers(kind, table)
     present = tuple(c.key for c in used.values())
     if errors:
         return Checked(kind, present, [], errors)
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[Any, ...], int] = {}
-    for number, values in table.rows:
+    for done, (number, values) in enumerate(table.rows, 1):
+        if progress is not None and done % VALIDATE_TICK == 0:
+            progress(VALIDATE_TICK)
         row: dict[str, Any] = {}
         ok = True
         for i, column in used.items():
@@ -305,6 +348,8 @@ def validate(kind: Kind, table: Table, known: Known) -> Checked:
             continue
         seen[key] = number
         rows.append((number, row))
+    if progress is not None:
+        progress(len(table.rows) % VALIDATE_TICK)
     return Checked(kind, present, rows, errors)
 
 

@@ -3,6 +3,11 @@ their open work to their supervisor, with an audit entry and a note to the super
 
 Nothing is deleted. Only people this platform's sync brought in are touched: config.yaml's
 people are the override, and another platform's people are that platform's business.
+
+A brake: a directory read that comes back empty or much shrunk (the app's visible scope narrowed,
+a half-answered listing) would deactivate everyone missing and hand their work away. When more
+than ``max_leave_share`` of the synced people (and more than one) would leave, nothing is written
+unless the admin forces it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,23 @@ class Handover:
     clients: int
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Too many would have left: nothing was applied."""
+
+    leaving: int
+    active: int  # the platform's synced people who were active before this read
+    limit: float  # org_sync.max_leave_share
+
+
+def too_many_leave(leaving: int, active: int, limit: float) -> bool:
+    # One departure is never a bad read, however small the company.
+    return leaving > 1 and leaving > limit * active
+
+
+FORCE_HINT = "/同步通讯录 强制"
+
+
 @dataclass
 class SyncReport:
     platform: str
@@ -46,11 +68,20 @@ class SyncReport:
     changed: int = 0
     left: list[Handover] = field(default_factory=list)
     skipped: bool = False  # another replica was syncing
+    refused: Refusal | None = None
 
     def summary(self) -> str:
         if self.skipped:
             return "另一个实例正在同步通讯录，本次跳过"
         label = {"wecom": "企业微信", "dingtalk": "钉钉"}.get(self.platform, self.platform)
+        if self.refused is not None:
+            r = self.refused
+            return (
+                f"{label}通讯录这次读到的名单比上次少了 {r.leaving} 人（共 {r.active} 人的 "
+                f"{r.leaving / r.active:.0%}），超过了离职比例上限 {r.limit:.0%}"
+                "（org_sync.max_leave_share），可能是通讯录没读全或应用的可见范围变小了，"
+                f"所以未做任何改动。确认这些人确实已离职后，请发送「{FORCE_HINT}」。"
+            )
         return (
             f"{label}通讯录：新增 {len(self.joined)} 人，调岗 {len(self.moved)} 人，"
             f"离职 {len(self.left)} 人，资料更新 {self.changed} 人"
@@ -91,7 +122,15 @@ async def _hand_over(person: Person, to_id: str | None, now: datetime) -> Handov
     return handover
 
 
-async def apply_plan(db: Database, plan: SyncPlan, now: datetime) -> SyncReport:
+async def apply_plan(
+    db: Database,
+    plan: SyncPlan,
+    now: datetime,
+    *,
+    max_leave_share: float = 1.0,
+    force: bool = False,
+) -> SyncReport:
+    """Write ``plan``; unless ``force``, nothing when too many would leave (``report.refused``)."""
     report = SyncReport(plan.platform)
     async with db.transaction() as tx:
         if db.dialect == "postgres":
@@ -99,6 +138,13 @@ async def apply_plan(db: Database, plan: SyncPlan, now: datetime) -> SyncReport:
             if not rows[0]["got"]:
                 report.skipped = True
                 return report
+        stored = {p.id: p for p in await Person.filter(source=plan.platform)}
+        wanted = {s.id for s in plan.people}
+        active_before = [p for p in stored.values() if p.active]
+        leaving = sum(1 for p in active_before if p.id not in wanted)
+        if not force and too_many_leave(leaving, len(active_before), max_leave_share):
+            report.refused = Refusal(leaving, len(active_before), max_leave_share)
+            return report
         for t in plan.teams:
             await Team.update_or_create(
                 id=t.id,
@@ -109,7 +155,6 @@ async def apply_plan(db: Database, plan: SyncPlan, now: datetime) -> SyncReport:
                     "lead_id": t.lead_id,
                 },
             )
-        stored = {p.id: p for p in await Person.filter(source=plan.platform)}
         for s in plan.people:
             values = {
                 "name": s.name, "role": s.role, "team_id": s.team_id, "supervisor_id": s.supervisor_id,
@@ -129,7 +174,6 @@ async def apply_plan(db: Database, plan: SyncPlan, now: datetime) -> SyncReport:
             await Identity.get_or_create(
                 platform=plan.platform, external_id=s.userid, defaults={"person_id": s.id}
             )
-        wanted = {s.id for s in plan.people}
         active = {p.id: p for p in await Person.filter(active=True)}
         leavers = [p for p in stored.values() if p.active and p.id not in wanted]
         for p in leavers:

@@ -15,8 +15,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.dingtalk.client import OpenApi
-from bot.channels.wecom.client import WecomClient
+from bot.channels.dingtalk.client import ApiError, OpenApi
+from bot.channels.wecom.client import WecomApiError, WecomClient, WecomTransportError
 from bot.orgdir.plan import Dept, Member, Snapshot
 
 WECOM_MEMBER_STATUS = (1, 4)
@@ -28,8 +28,17 @@ class DirectoryError(RuntimeError):
     """The platform refused or failed a directory call; nothing is changed on our side."""
 
 
+async def _wecom(client: WecomClient, path: str, params: dict[str, str] | None = None) -> Any:
+    try:
+        return await client.call("GET", path, params=params)
+    except WecomApiError as exc:  # e.g. 60011: the app may not read the directory
+        raise DirectoryError(f"{path}: {exc.errcode} {exc.errmsg}") from None
+    except WecomTransportError as exc:
+        raise DirectoryError(str(exc)) from None
+
+
 async def wecom_snapshot(client: WecomClient) -> Snapshot:
-    result = await client.call("GET", "department/list")
+    result = await _wecom(client, "department/list")
     depts = {
         int(d["id"]): Dept(
             int(d["id"]),
@@ -41,7 +50,7 @@ async def wecom_snapshot(client: WecomClient) -> Snapshot:
     }
     members: dict[str, Member] = {}
     for dept_id in sorted(depts):
-        page = await client.call("GET", "user/list", params={"department_id": str(dept_id)})
+        page = await _wecom(client, "user/list", {"department_id": str(dept_id)})
         for u in page.get("userlist", []):
             if int(u.get("status", 1)) not in WECOM_MEMBER_STATUS or u["userid"] in members:
                 continue
@@ -57,12 +66,14 @@ async def wecom_snapshot(client: WecomClient) -> Snapshot:
 
 async def _oapi(api: OpenApi, path: str, body: dict[str, Any]) -> Any:
     for attempt in (1, 2):
-        token = await api.token()
         url = f"{api.oapi_base}{path}"
         try:
+            token = await api.token()
             async with api.session.post(url, params={"access_token": token}, json=body) as resp:
                 data = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except ApiError as exc:  # the access token itself was refused
+            raise DirectoryError(f"{path}: {exc}") from None
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: not JSON
             raise DirectoryError(f"{type(exc).__name__} calling {path}") from None
         code = int(data.get("errcode") or 0)
         if code == 0:

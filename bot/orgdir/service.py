@@ -1,13 +1,14 @@
 """Org sync as a service: fetch each enabled platform's directory, plan, apply, refresh the
 Directory, and tell supervisors what they took over. Runs every ``org_sync.interval_minutes``
-(while enabled) and on ``/同步通讯录``."""
+(while enabled) and on ``/同步通讯录``. A scheduled sync that the brake stopped (too many would
+leave, see apply.py) tells the admins, once a day, how to force it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.channels.base import Channel
 from bot.clock import Clock
@@ -42,6 +43,8 @@ class OrgSyncService:
         outbox: Outbox,
         channels: Sequence[Channel],
         clock: Clock,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.config = config
         self.db = db
@@ -49,6 +52,7 @@ class OrgSyncService:
         self.outbox = outbox
         self.channels = channels
         self.clock = clock
+        self._sleep = sleep  # the schedule's waits: tests step through them without waiting
         self._tasks: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
         self._mark: tuple[object, ...] | None = None
@@ -74,19 +78,26 @@ class OrgSyncService:
                 out.append(await dingtalk_snapshot(ch.openapi(), self.config.org_name))  # type: ignore[attr-defined]
         return out
 
-    async def run(self) -> list[SyncReport]:
-        """Sync every platform now; a platform whose directory fails is reported, not applied."""
+    async def run(self, *, force: bool = False) -> list[SyncReport]:
+        """Sync every platform now. A directory that fails raises ``DirectoryError`` before
+        anything is applied; one where too many would leave is reported, not applied, unless
+        ``force``."""
+        settings = self.config.org_sync
         async with self._lock:
             reports: list[SyncReport] = []
             for snapshot in await self.snapshots():
-                sync = plan(snapshot, self.config.org_sync, self._config_ids(snapshot.platform))
-                report = await apply_plan(self.db, sync, self.clock.now())
+                sync = plan(snapshot, settings, self._config_ids(snapshot.platform))
+                report = await apply_plan(
+                    self.db, sync, self.clock.now(), max_leave_share=settings.max_leave_share,
+                    force=force,
+                )  # fmt: skip
                 reports.append(report)
                 # Refresh first: the supervisor taking over may have joined in this very sync.
                 await self.refresh_if_changed()
                 await self._notify(report)
             for r in reports:
-                log.info("org sync", extra={"platform": r.platform, "summary": r.summary()})
+                level = logging.WARNING if r.refused else logging.INFO
+                log.log(level, "org sync", extra={"platform": r.platform, "summary": r.summary()})
             return reports
 
     async def _notify(self, report: SyncReport) -> None:
@@ -104,16 +115,31 @@ class OrgSyncService:
         if messages:
             await self.outbox.add(messages)
 
+    async def _warn_admins(self, report: SyncReport) -> None:
+        """A scheduled sync the brake stopped: nobody asked, so the admins hear it (once a day)."""
+        from bot.app import admin_addresses
+
+        day = self.clock.now().date().isoformat()
+        text = Text("定时同步通讯录：" + report.summary())
+        messages = [
+            OutgoingMessage(a, text, f"orgsync-refused:{report.platform}:{a.recipient}:{day}")
+            for a in admin_addresses(self.directory, self.channels)
+        ]
+        if messages:
+            await self.outbox.add(messages)
+
     # ------------------------------------------------------------------ schedule
     async def _loop(self) -> None:
         while True:
             try:
-                await self.run()
+                for report in await self.run():
+                    if report.refused is not None:
+                        await self._warn_admins(report)
             except DirectoryError as exc:
                 log.warning("org sync failed", extra={"error": str(exc)})
             except Exception:  # the schedule must outlive one bad run; the next one retries
                 log.exception("org sync failed")
-            await asyncio.sleep(self.config.org_sync.interval_minutes * 60)
+            await self._sleep(self.config.org_sync.interval_minutes * 60)
 
     async def refresh_if_changed(self) -> bool:
         """Reload the synced people into the Directory when the table changed (here or in
@@ -131,7 +157,7 @@ class OrgSyncService:
 
     async def _watch(self) -> None:
         while True:
-            await asyncio.sleep(REFRESH_SECONDS)
+            await self._sleep(REFRESH_SECONDS)
             try:
                 await self.refresh_if_changed()
             except OSError as exc:

@@ -173,7 +173,7 @@ class Inbox:
             return False
         # The edge names the request; its log lines and every later one carry the id.
         request_id = new_request_id()
-        log.debug("event received", extra={"request_id": request_id, "kind": event.kind})
+        log.info("event received", extra={"request_id": request_id, "kind": event.kind})
         row = (
             event.platform,
             event.app,

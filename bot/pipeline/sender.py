@@ -241,7 +241,7 @@ class OutboxSender:
     async def _delivered(self, row: OutboxRow, result: Delivered) -> None:
         await self.outbox.mark_sent(row.id, result.messages)
         self.metrics.sent.labels(row.address.platform, row.kind).inc()
-        log.debug("reply delivered", extra={"outbox_id": row.id, "platform": row.address.platform})
+        log.info("reply delivered", extra={"outbox_id": row.id, "platform": row.address.platform})
         if row.attempts > 1:
             waited = (self.clock.ms() - row.created_at) / 1000
             log.info(

@@ -349,7 +349,7 @@ class InboxWorkers:
             return None
         self._leases.pop(row.id, None)
         self._metric(row.kind)[0].inc()
-        log.debug("event handled", extra={"inbox_id": row.id, "replies": len(ctx.pending)})
+        log.info("event handled", extra={"inbox_id": row.id, "replies": len(ctx.pending)})
         if ctx.pending:
             # Only now are the replies committed: the sender may look for them.
             self.outbox.hints.add(m.address for m in ctx.pending)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.orgdir.apply import FORCE_HINT
 from bot.orgdir.fetch import DirectoryError
 from bot.orgdir.service import OrgSyncService
+from bot.pipeline.commands import CommandInvocation
 from bot.pipeline.context import Context
 from bot.pipeline.router import Router
 from bot.replies import Text
@@ -16,12 +18,17 @@ SYNC = "orgsync.run"
     "同步通讯录",
     "sync-org",
     summary="立即从企业微信 / 钉钉通讯录同步人员和部门",
+    usage="/同步通讯录 [强制]",
     permission=SYNC,
     group="管理",
 )
-async def sync_now(ctx: Context, svc: OrgSyncService) -> None:
+async def sync_now(ctx: Context, svc: OrgSyncService, command: CommandInvocation) -> None:
+    arg = command.args.strip()
+    if arg not in ("", "强制", "force"):
+        ctx.reply(Text(f"用法：/同步通讯录\n离职人数超过上限、同步被拦下时：{FORCE_HINT}"))
+        return
     try:
-        reports = await svc.run()
+        reports = await svc.run(force=bool(arg))
     except DirectoryError as exc:
         ctx.reply(Text(f"同步通讯录失败，未做任何改动：{exc}"))
         return

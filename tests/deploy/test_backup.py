@@ -10,6 +10,7 @@ from pathlib import Path
 from storage.db import Database
 from storage.models import Client
 from tests.support.harness import ROOT
+from tests.support.tools import system_command
 
 SCRIPTS = ROOT / "docs" / "deploy"
 
@@ -24,6 +25,10 @@ async def clients(url: str) -> list[str]:
 
 
 async def test_backup_then_restore_brings_the_data_back(db_url: str, tmp_path: Path) -> None:
+    if db_url.startswith("sqlite"):
+        system_command("sqlite3", "sqlite3")  # the online backup's .backup command
+    else:
+        system_command("pg_dump", "postgresql-client")
     db = Database(db_url)
     await db.open()
     await Client.create(name="备份前的客户")

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def free_port() -> int:
 class BotProcess:
     def __init__(self, db_url: str, *extra: str) -> None:
         self.port = free_port()
+        # A file, not a pipe nobody reads: each message logs lines at INFO, and a full pipe
+        # would stall the bot mid-run.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -42,14 +46,15 @@ class BotProcess:
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         self.url = f"http://127.0.0.1:{self.port}"
 
     async def ready(self, session: aiohttp.ClientSession) -> None:
         async def up() -> bool:
             if self.proc.poll() is not None:
-                raise AssertionError(f"bot exited: {self.proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                self.log.seek(0)
+                raise AssertionError(f"bot exited: {self.log.read().decode()[-2000:]}")
             try:
                 async with session.get(self.url + "/healthz") as r:
                     return r.status == 200
@@ -72,6 +77,7 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
 
 
 @pytest.fixture

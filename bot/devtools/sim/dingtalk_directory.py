@@ -19,6 +19,7 @@ from bot.devtools.sim.dingtalk_tenant import Tenant
 from bot.devtools.sim.orgchart import OrgChart
 
 MAX_PAGE = 100
+FAULT_MESSAGES = {60011: "管理员权限不足，（user/dept）没有权限", -1: "系统繁忙"}
 
 
 @dataclass
@@ -42,6 +43,12 @@ class DtUser:
 class Directory:
     depts: dict[int, DtDept] = field(default_factory=dict)
     users: dict[str, DtUser] = field(default_factory=dict)
+    # api ("department/listsub" | "user/list") → errcodes to answer its next calls with
+    faults: dict[str, list[int]] = field(default_factory=dict)
+
+    def fail_next(self, api: str, errcode: int, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``api`` with ``errcode`` (60011: no permission)."""
+        self.faults.setdefault(api, []).extend([errcode] * times)
 
     def load(self, chart: OrgChart, seed: int = 11) -> dict[str, str]:
         """The whole company; returns staff key → DingTalk userid (numeric, like real staff ids)."""
@@ -83,6 +90,10 @@ class DirectoryRoutes:
     async def _body(self, request: web.Request) -> dict[str, Any] | web.Response:
         if not self.t.token_ok(request.query.get("access_token")):
             return _answer(errcode=40014, errmsg="不合法的access_token")
+        faults = self.d.faults.get(request.path.removeprefix("/topapi/v2/"))
+        if faults:
+            code = faults.pop(0)
+            return _answer(errcode=code, errmsg=FAULT_MESSAGES.get(code, "系统错误"))
         try:
             body = json.loads(await request.read() or b"{}")
         except ValueError:

@@ -36,28 +36,22 @@ def test_template_import_dry_run_and_export(
     assert run("import", "clients", str(data), "--config", config) == 1
     assert "第 3 行「负责人」：找不到这个人（填写工号或姓名）" in capsys.readouterr().err
 
+    # A fresh database that no `salesbot serve` has started on yet: the import itself brings in
+    # config.yaml's people, so 负责人 are found.
     data.write_bytes("客户名称,负责人,城市\n明远科技,张伟,上海\n锦程物流,周杰,广州\n".encode("gbk"))
-    # The people come from config.yaml once the app has synced them; migrate + serve do that,
-    # here the org sync runs directly.
-    import asyncio
-
-    from bot.cli import load_or_exit
-    from bot.orgsync import sync_org
-    from storage.db import Database
-
-    async def org() -> None:
-        db = Database(sqlite_url)
-        await db.open()
-        await sync_org(load_or_exit(config), db)
-        await db.close()
-
-    asyncio.run(org())
     assert run("import", "clients", str(data), "--dry-run", "--config", config) == 0
     assert "将新增 2" in capsys.readouterr().out
     assert run("import", "clients", str(data), "--config", config) == 0
     assert "已新增 2" in capsys.readouterr().out
     assert run("import", "clients", str(data), "--config", config) == 0
     assert "2 行无变化" in capsys.readouterr().out
+
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "客户名称,商机名称,负责人,阶段\n明远科技,二期,zhou.jie,方案演示\n", encoding="utf-8"
+    )
+    assert run("import", "deals", str(deals), "--config", config) == 0
+    assert "已新增 1" in capsys.readouterr().out
 
     out = tmp_path / "out.xlsx"
     assert run("export", "clients", str(out), "--period", "今年", "--config", config) == 0

@@ -275,3 +275,27 @@ async def test_a_settled_payment_is_not_changed_by_a_reimport(
     unsettled = PAYMENTS_CSV + later.replace("5万", "6万")
     assert await load(config, db, "payments", csv_file(tmp_path, "p4.csv", unsettled)) == (0, 1, 2)
     assert (await Payment.get(external_ref="P-3")).amount == Decimal("60000.00")
+
+
+async def test_progress_moves_while_checking_and_while_writing(
+    env: tuple[AppConfig, Database], tmp_path: Path
+) -> None:
+    config, db = env
+    rows = "".join(f"客户{i},张伟,华东,,,,\n" for i in range(1203))
+    path = csv_file(tmp_path, "c.csv", "客户名称,负责人,区域,城市,行业,来源,别名\n" + rows)
+    phases: list[tuple[str, int]] = []
+    done: list[int] = []
+
+    def phase(name: str, total: int) -> None:
+        phases.append((name, total))
+        done.append(0)
+
+    def progress(n: int) -> None:
+        done[-1] += n
+
+    outcome = await import_table(
+        KINDS["clients"], read_table(path), config=config, db=db, now=NOW,
+        progress=progress, phase=phase,
+    )  # fmt: skip
+    assert outcome.created == 1203
+    assert phases == [("校验", 1203), ("写入", 1203)] and done == [1203, 1203]

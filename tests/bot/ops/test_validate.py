@@ -27,6 +27,7 @@ KNOWN = Known(
     regions={"east": "east", "华东": "east"},
     clients=frozenset({"明远科技"}),
     deal_refs=frozenset({"D-1"}),
+    deal_ids=frozenset({7}),
 )
 
 
@@ -190,6 +191,39 @@ def test_payment_column_errors() -> None:
     ]
     (_, row), = validate(PAYMENTS, table(headers, good), KNOWN).rows  # fmt: skip
     assert row["kind"] == "first_year" and row["amount"] == Decimal("120000.00")
+
+
+def test_internal_deal_keys_must_name_a_stored_deal() -> None:
+    """ "#<id>" is what an export writes for a deal without a 商机编号: it must exist here."""
+    deals = [c.header for c in DEALS.columns]
+    row = [
+        "",
+        "明远科技",
+        "明远科技项目",
+        "张伟",
+        "需求确认",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    errors = errors_of("deals", deals, ["#7", *row[1:]], ["#8", *row[1:]], row)
+    assert errors == [
+        "第 3 行「商机编号」：「#8」是本系统导出的商机内部编号，但找不到这个商机"
+        "（新商机请留空或填写原系统的编号）"
+    ]
+    # The same client and title twice is no clash when one row is keyed by its id.
+    assert validate(DEALS, table(deals, ["#7", *row[1:]], row), KNOWN).errors == []
+    payments = [c.header for c in PAYMENTS.columns]
+    good = ["P-1", "明远科技", "#7", "张伟", "首年", "1", "12万", "2026-11-05"]
+    errors = errors_of("payments", payments, good, ["P-2", "明远科技", "#8", *good[3:]])
+    assert errors == ["第 3 行「商机编号」：商机编号「#8」不存在（请先导入商机）"]
 
 
 def test_header_errors_stop_before_rows() -> None:

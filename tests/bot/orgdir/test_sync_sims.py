@@ -5,106 +5,18 @@ in chat), a department move, and config.yaml winning over the directory."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
-
-import pytest
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.config.models import AppConfig
-from bot.config.org import Role
-from bot.config.orgsync import OrgSync, RoleRule
-from bot.devtools.sim.dingtalk import DingtalkSimulator
-from bot.devtools.sim.dingtalk_directory import DtUser
 from bot.devtools.sim.orgchart import OrgChart, generate
 from bot.devtools.sim.wecom import WecomSimulator
-from bot.devtools.sim.wecom_tenant import User
-from bot.orgdir.service import OrgSyncService
 from storage.models import Approval, ApprovalStep, AuditLog, Client, Deal, Identity, Person, Task
-from tests.channels.dingtalk.support import fast_app, with_dingtalk
+from tests.bot.orgdir.world import SETTINGS, Tenant, service
 from tests.channels.wecom.support import add_people, with_wecom
 from tests.support.crm import NOW
 from tests.support.harness import Harness, build_harness, make_config
 from tests.support.waiting import eventually
-
-SETTINGS = OrgSync(
-    enabled=False,  # the schedule is not what is tested here: the service runs on demand
-    departments=("销售中心", "法务部", "财务部"),
-    roles=(
-        RoleRule(role=Role.director, title="销售总监"),
-        RoleRule(role=Role.manager, title="大区经理"),
-        RoleRule(role=Role.supervisor, title="销售主管"),
-        RoleRule(role=Role.legal, department="法务部"),
-        RoleRule(role=Role.finance, department="财务部"),
-    ),
-)
-
-
-@dataclass
-class Tenant:
-    """One simulator behind one interface: load the chart, and change people in it."""
-
-    platform: str
-    sim: Any
-    ids: dict[str, str]  # staff key → platform user id
-    prefix: str
-
-    def pid(self, key: str) -> str:
-        return f"{self.prefix}-{self.ids[key]}"
-
-    def join(self, userid: str, name: str, dept: int, title: str) -> None:
-        if self.platform == "wecom":
-            self.sim.tenant.users[userid] = User(userid, name, [dept], title)
-        else:
-            self.sim.directory.users[userid] = DtUser(userid, name, title, [dept])
-
-    def leave(self, key: str) -> None:
-        if self.platform == "wecom":
-            self.sim.tenant.users[self.ids[key]].status = 5  # 已退出企业
-        else:
-            del self.sim.directory.users[self.ids[key]]
-
-    def move(self, key: str, dept: int) -> None:
-        if self.platform == "wecom":
-            self.sim.tenant.users[self.ids[key]].department = [dept]
-        else:
-            self.sim.directory.users[self.ids[key]].dept_id_list = [dept]
-
-    def inbox(self, userid: str) -> list[str]:
-        items = self.sim.inbox_of(userid) if self.platform == "wecom" else self.sim.items(userid)
-        return [i.text for i in items if i.text]
-
-
-@pytest.fixture(params=["wecom", "dingtalk"])
-async def world(
-    request: pytest.FixtureRequest, db_url: str, aiohttp_client: Any
-) -> AsyncIterator[tuple[Tenant, Harness, OrgChart]]:
-    chart = generate()
-    clock = ManualClock(NOW)
-    config: AppConfig
-    if request.param == "wecom":
-        sim: Any = WecomSimulator(clock=clock)
-        await sim.start()
-        config = with_wecom(make_config(db_url), sim.app_config())
-        add_people(sim, config)
-        ids = sim.load_directory(chart)
-        tenant = Tenant("wecom", sim, ids, "wx")
-    else:
-        sim = DingtalkSimulator(clock=clock)
-        await sim.start()
-        config = with_dingtalk(make_config(db_url), fast_app(sim))
-        tenant = Tenant("dingtalk", sim, sim.directory.load(chart), "dd")
-    config = config.model_copy(update={"org_sync": SETTINGS})
-    harness = build_harness(config, clock=clock)
-    harness.client = await aiohttp_client(create_app(config, runtime=harness.runtime))
-    yield tenant, harness, chart
-    await sim.stop()
-
-
-def service(harness: Harness) -> OrgSyncService:
-    return harness.runtime.services.get(OrgSyncService)
 
 
 async def test_roles_from_the_mapping_and_scope(world: tuple[Tenant, Harness, OrgChart]) -> None:
