@@ -72,21 +72,31 @@ def test_year_end_with_2027_from_config() -> None:
     assert told == [] and cal.warnings == []
 
 
-def test_year_end_without_2027_data_falls_back_to_weekends_and_warns_once() -> None:
+def test_year_end_past_the_library_data_falls_back_to_weekends_and_warns_once() -> None:
+    """The year end after the library's last year (2026→2027 with chinese-calendar 1.11; a later
+    release moves it on, and so does this test): plain weekends, one warning."""
+    from chinese_calendar import constants
+
+    last = max(d.year for d in constants.holidays)
     cal, told = calendar()
-    assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 1)
-    assert cal.working_days_between(D(2027, 1, 1), D(2027, 12, 31)) == 260
-    assert len(told) == 1 and "2027 年没有法定节假日数据" in told[0]
-    assert cal.warnings == told
+    after = D(last + 1, 1, 1)
+    while after.weekday() >= 5:  # the first weekday of the uncovered year
+        after = date.fromordinal(after.toordinal() + 1)
+    assert cal.add_working_days(D(last, 12, 31), 1) == after
+    first = D(last + 1, 1, 1).toordinal()
+    days = range(first, D(last + 1, 12, 31).toordinal())  # [1 Jan, 31 Dec), as the method counts
+    weekdays = sum(1 for n in days if date.fromordinal(n).weekday() < 5)
+    assert cal.working_days_between(D(last + 1, 1, 1), D(last + 1, 12, 31)) == weekdays
+    assert len(told) == 1 and f"{last + 1} 年没有法定节假日数据" in told[0]
 
 
-def test_config_adds_a_2027_make_up_saturday_and_holiday() -> None:
-    cal, told = calendar(holidays={2027: [D(2027, 2, 8)]}, workdays={2027: [D(2027, 2, 20)]})
-    assert not cal.is_working_day(D(2027, 2, 8))  # a Monday made a holiday
-    assert cal.is_working_day(D(2027, 2, 9))
-    assert cal.is_working_day(D(2027, 2, 20))  # a Saturday made a working day
-    assert not cal.is_working_day(D(2027, 2, 21))
-    assert cal.next_working_day(D(2027, 2, 19)) == D(2027, 2, 20)
+def test_config_adds_a_make_up_saturday_and_holiday_to_an_uncovered_year() -> None:
+    cal, told = calendar(holidays={2031: [D(2031, 2, 10)]}, workdays={2031: [D(2031, 2, 22)]})
+    assert not cal.is_working_day(D(2031, 2, 10))  # a Monday made a holiday
+    assert cal.is_working_day(D(2031, 2, 11))
+    assert cal.is_working_day(D(2031, 2, 22))  # a Saturday made a working day
+    assert not cal.is_working_day(D(2031, 2, 23))
+    assert cal.next_working_day(D(2031, 2, 21)) == D(2031, 2, 22)
     assert told == []
 
 
