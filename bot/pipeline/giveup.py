@@ -19,6 +19,8 @@ from bot.replies import Text
 log = logging.getLogger(__name__)
 
 REASON_CHARS = 80
+# What to do about given-up messages: said the same way here and in /状态.
+RETRY_HINT = "修复原因后运行 salesbot outbox retry 重新发送"
 
 
 def notice_text(lost: Counter[tuple[str, str]]) -> str:
@@ -27,7 +29,7 @@ def notice_text(lost: Counter[tuple[str, str]]) -> str:
     for (platform, reason), n in lost.most_common(5):
         short = reason if len(reason) <= REASON_CHARS else reason[:REASON_CHARS] + "…"
         lines.append(f"- {platform}：{n} 条，原因：{short}")
-    lines.append("排除原因后，运行 salesbot outbox retry 重新发送；/状态 可查看数量。")
+    lines.append(f"{RETRY_HINT}；/状态 可查看数量。")
     return "\n".join(lines)
 
 

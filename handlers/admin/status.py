@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.opstatus import DeliveryFailure, JobLag, OpsStatus
+from bot.pipeline.giveup import RETRY_HINT
 
 ERROR_CHARS = 120  # a platform error is one line in chat; the full text is in the outbox row
-RETRY_HINT = "修复原因后运行 salesbot outbox retry 重新发送"
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ async def test_a_permanent_error_gives_up_at_once_and_tells_the_admin(rig: Rig) 
     assert rig.metrics.gave_up.labels(rig.platform)._value.get() == 1
     told = rig.received(rig.admin)
     assert len(told) == 1 and "有 1 条消息已放弃发送" in told[0][1]
-    assert "salesbot outbox retry" in told[0][1]
+    assert "修复原因后运行 salesbot outbox retry 重新发送；/状态 可查看数量。" in told[0][1]
     # A second burial within the notice interval waits for the next summary.
     await rig.outbox.add([OutgoingMessage(rig.address(ghost), Text("也收不到"), "ghost2")])
     await pump(rig, 5)
