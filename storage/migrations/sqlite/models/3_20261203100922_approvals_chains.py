@@ -4,7 +4,7 @@ RUN_IN_TRANSACTION = True
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
-    return """
+    return r"""
         CREATE TABLE IF NOT EXISTS "approval_delegations" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "from_id" VARCHAR(64) NOT NULL,
