@@ -169,7 +169,7 @@ async def run(url: str, runs: int) -> None:
             f = Filters(owners=owners)
 
             async def build(f: Filters = f, s: str = scope_name) -> bytes:
-                sheets = await export_sheets(db, config, export, f, NOW, s)
+                sheets = await export_sheets(db, config, export, f, NOW, s, warm)
                 return await asyncio.to_thread(workbook_bytes, [("范围", s)], sheets)
 
             line("导出*", scope_name, await timed(max(3, runs // 4), build))
