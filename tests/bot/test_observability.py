@@ -3,6 +3,7 @@ follows a message from the callback through the worker to the delivered reply.""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -60,6 +61,31 @@ async def test_request_id_follows_a_message_to_its_reply(bot: Harness) -> None:
     # The other message has its own id, on its own lines.
     ids = {line.get("request_id") for line in lines if line["logger"].startswith("bot.pipeline")}
     assert len(ids) == 2
+
+
+async def test_callbacks_stored_together_share_one_line_naming_each_id(bot: Harness) -> None:
+    """A burst is logged per stored batch, not per callback (a line per message would slow the
+    acknowledgements); each request id is still on its callback's line, ready for grep."""
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    setup_logging(bot.runtime.config, stream)
+    channel = bot.channel
+    try:
+        await asyncio.gather(
+            *(channel.inject(channel.text_event(u, "/帮助")) for u in ("zhang.wei", "li.na"))
+        )
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+        for h in saved[0]:
+            root.addHandler(h)
+        root.setLevel(saved[1])
+    ids = sorted(str(r.request_id) for r in await InboxMessage.all())
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    received = [line for line in lines if line["msg"].endswith("received")]
+    assert [(r["msg"], r["count"]) for r in received] == [("events received", 2)]
+    assert sorted(received[0]["request_ids"].split(",")) == ids
 
 
 async def test_the_listed_metrics_are_exported_with_values(bot: Harness) -> None:
