@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
-from bot.events import Event
+from bot.events import Event, JobEvent
 from bot.metrics import Metrics
 from bot.pipeline.claims import PENDING as CLAIM_PENDING
 from bot.pipeline.claims import TAKEN, take_step
@@ -141,6 +141,8 @@ class _Completion:
 def _log_received(rows: Sequence[tuple[Any, ...]]) -> None:
     """One line per stored batch, not per callback: during a burst a line per message would cost
     the acknowledgements a third of their speed (a JSON line with its redaction is ~35 µs)."""
+    # A scheduler tick every minute is not news: operators read its run in `salesbot jobs list`.
+    rows = [r for r in rows if r[4] != JobEvent.kind]
     if not rows:
         return
     if len(rows) == 1:

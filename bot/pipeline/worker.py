@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.config.models import Pipeline
 from bot.directory import Directory
-from bot.events import CardActionEvent, event_from_json
+from bot.events import CardActionEvent, JobEvent, event_from_json
 from bot.metrics import Metrics
 from bot.pipeline.context import Context
 from bot.pipeline.dispatcher import Dispatcher
@@ -349,7 +349,11 @@ class InboxWorkers:
             return None
         self._leases.pop(row.id, None)
         self._metric(row.kind)[0].inc()
-        log.info("event handled", extra={"inbox_id": row.id, "replies": len(ctx.pending)})
+        log.log(
+            logging.DEBUG if row.kind == JobEvent.kind else logging.INFO,
+            "event handled",
+            extra={"inbox_id": row.id, "replies": len(ctx.pending)},
+        )
         if ctx.pending:
             # Only now are the replies committed: the sender may look for them.
             self.outbox.hints.add(m.address for m in ctx.pending)

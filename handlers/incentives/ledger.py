@@ -68,26 +68,23 @@ async def settled_before(period: str) -> bool:
     return await LedgerEntry.filter(period=period, settlement_key__isnull=False).exists()
 
 
-async def settled_entries(period: str, leave_out: frozenset[str]) -> dict[str, list[PlannedEntry]]:
-    """What settlements of ``period`` wrote, per person, in the order written (the keys in
-    ``leave_out`` excepted)."""
-    out: dict[str, list[PlannedEntry]] = {}
+async def settled_entries(period: str) -> dict[str, list[tuple[PlannedEntry, int]]]:
+    """What settlements of ``period`` wrote, per person, in the order written, each with when it
+    was written (clock ms)."""
+    out: dict[str, list[tuple[PlannedEntry, int]]] = {}
     rows = await LedgerEntry.filter(period=period, settlement_key__isnull=False).order_by("id")
     for r in rows:
-        if r.settlement_key in leave_out:
-            continue
-        out.setdefault(r.person_id, []).append(
-            PlannedEntry(
-                str(r.settlement_key),
-                r.person_id,
-                r.kind,
-                r.period,
-                r.ref,
-                r.amount,
-                r.points,
-                dict(r.details),
-            )
+        entry = PlannedEntry(
+            str(r.settlement_key),
+            r.person_id,
+            r.kind,
+            r.period,
+            r.ref,
+            r.amount,
+            r.points,
+            dict(r.details),
         )
+        out.setdefault(r.person_id, []).append((entry, int(r.created_at.timestamp() * 1000)))
     return out
 
 

@@ -105,3 +105,28 @@ async def test_a_run_that_died_before_storing_its_messages_is_made_good(
     )
     await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
     assert len(await pushes(rt.db)) == len(told)
+
+
+async def test_a_late_entry_whose_run_died_before_telling_is_told_by_the_next(
+    db_url: str, aiohttp_client
+) -> None:  # type: ignore[no-untyped-def]
+    """A late payment's commission is written, then the process dies before the top-up is stored:
+    the next run writes nothing new, yet tells the rep about that entry, once."""
+    from handlers.incentives.settle import settle
+
+    bot = await started(db_url, aiohttp_client)
+    rt = bot.runtime
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
+    before = len(await pushes(rt.db))
+    loyal = await Client.get(name="四年客户")
+    late = await pay(loyal, "upsell", 4, 20_000, local(11, 30, 16), "P-LATE")
+    await settle(rt.db, rt.config, NOVEMBER, sh(2026, 12, 2, 9, 10))  # the run that died
+    assert await LedgerEntry.filter(settlement_key=f"pay:{late.id}").exists()
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
+    told = (await pushes(rt.db))[before:]
+    assert [(p["person_id"], p["key"].startswith("settle:2026-11:zhang.wei:+")) for p in told] == [
+        ("zhang.wei", True)
+    ]
+    assert "增购第4年回款提成：1,400元" in told[0]["text"]
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 4, 9, 10))
+    assert len(await pushes(rt.db)) == before + 1
