@@ -170,7 +170,8 @@ def check_permissions(features: Sequence[Feature], policy: AccessPolicy) -> None
     problems = sorted(
         f"{feature.name}: '{action}'"
         for feature in features
-        for action in feature.router.permissions
+        for router in feature.routers(policy.config)
+        for action in router.permissions
         if action not in declared
     )
     if problems:

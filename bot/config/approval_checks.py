@@ -72,11 +72,21 @@ def approval_problems(raw: Mapping[str, Any]) -> Iterator[tuple[Loc, str]]:
         for tid, t in (approvals.items() if isinstance(approvals, Mapping) else ())
         if isinstance(t, Mapping)
     ]
-    commands = Counter(c for _, t in templates if (c := _text(t.get("command"))) is not None)
+    # Commands are matched without regard to case (the command table lowercases them).
+    commands = Counter(
+        c.lower() for _, t in templates if (c := _text(t.get("command"))) is not None
+    )
     for tid, template in templates:
         base: Loc = ("approvals", tid)
         command = _text(template.get("command"))
-        if command is not None and commands[command] > 1:
+        if command is not None and (
+            command.startswith(("/", "／")) or command.split() != [command]
+        ):
+            yield (
+                (*base, "command"),
+                (f"命令「{command}」写法不对：只写命令名，不带 / 和空格，例如 command: 报价"),
+            )
+        elif command is not None and commands[command.lower()] > 1:
             yield (*base, "command"), f"命令 /{command} 被多个模板使用"
         yield from _fields(template, base)
         route = _mappings(template.get("route"))

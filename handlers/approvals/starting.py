@@ -86,12 +86,14 @@ def starters(config: AppConfig) -> list[Router]:
     for template in config.approvals.values():
         if template.command:
             _starter(router, template.command, template.name, example(template))
+    first = next(iter(config.approvals.values()), None)
+    sample = f"/审批 {first.name} {example(first)}" if first is not None else "/审批 模板 内容"
 
     @router.command(
         "审批",
         "approve",
-        summary="按模板发起审批，例如 /审批 报价审批 华东机械 30万",
-        usage="/审批 模板 内容",
+        summary=f"按模板发起审批，例如 {sample}",
+        usage=f"/审批 模板 内容，例如 {sample}",
         permission=SUBMIT,
         group=GROUP,
     )

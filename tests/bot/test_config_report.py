@@ -340,3 +340,22 @@ def test_stages_named_in_rules_must_exist_in_the_funnel() -> None:
         "metrics.won_from.stages[1]: 未知的阶段「报价谈盘」（是不是 报价谈判？），已有：首次接触、"
         f"需求确认、方案演示、报价谈判、赢单、输单（第 {line_of(text, '报价谈盘')} 行）"
     ]
+
+
+def test_template_commands_are_names_typed_after_a_slash_once() -> None:
+    text = edit(
+        EXAMPLE,
+        ("    command: 合同\n", "    command: /合同\n"),
+        ("    command: 样品\n", "    command: 样品 寄送\n"),
+        ("    command: 技术支持\n", "    command: 报价\n"),
+    )
+    report = check_config_text(text, env={}, today=COVERED_DAY)
+    quote, support = [i for i, line in enumerate(text.splitlines(), 1) if "command: 报价" in line]
+    assert [str(p) for p in report.errors] == [
+        f"approvals.quote.command: 命令 /报价 被多个模板使用（第 {quote} 行）",
+        "approvals.contract.command: 命令「/合同」写法不对：只写命令名，不带 / 和空格，例如 "
+        f"command: 报价（第 {line_of(text, 'command: /合同')} 行）",
+        "approvals.sample.command: 命令「样品 寄送」写法不对：只写命令名，不带 / 和空格，例如 "
+        f"command: 报价（第 {line_of(text, 'command: 样品 寄送')} 行）",
+        f"approvals.support.command: 命令 /报价 被多个模板使用（第 {support} 行）",
+    ]

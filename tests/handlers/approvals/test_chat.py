@@ -322,6 +322,10 @@ async def test_the_commands_are_the_ones_config_names(db_url: str, aiohttp_clien
     await bot.say("zhang.wei", "/帮助 开票")
     (usage,) = await bot.next_sent()
     assert isinstance(usage.reply, Text | Markdown) and "/开票 华东机械 12万" in usage.reply.text
+    await bot.say("zhang.wei", "/帮助 审批")  # its example is the first template's, from config
+    (usage,) = await bot.next_sent()
+    assert isinstance(usage.reply, Text | Markdown)
+    assert "/审批 报价审批 华东机械 30万 折扣5%" in usage.reply.text
 
 
 def test_a_template_command_that_takes_a_built_in_name_stops_startup(sqlite_url: str) -> None:
