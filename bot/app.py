@@ -102,7 +102,9 @@ def add_shared_services(rt: Runtime) -> None:
     intents = IntentService(rt.config, catalogs)
     calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone), warn=log.warning)
     # A year the calendar has to guess is told to the admins in chat, once (and shown in /状态).
-    notices = CalendarNotices(calendar, rt.outbox, admin_addresses(rt.directory, rt.channels))
+    notices = CalendarNotices(
+        calendar, rt.outbox, lambda: admin_addresses(rt.directory, rt.channels)
+    )
     rt.sender.admin_notes.append(notices)
     shared = (
         calendar,
@@ -233,7 +235,10 @@ def build_runtime(
         lease_s=pipe.lease_seconds,
         circuit_failures=pipe.circuit_failures,
         notices=GiveUpNotices(
-            outbox, clock, admin_addresses(directory, channels), pipe.give_up_notice_minutes * 60
+            outbox,
+            clock,
+            lambda: admin_addresses(directory, channels),
+            pipe.give_up_notice_minutes * 60,
         ),
     )
     services = Services()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
@@ -37,20 +37,22 @@ def notice_text(lost: Counter[tuple[str, str]]) -> str:
 class GiveUpNotices:
     outbox: Outbox
     clock: Clock
-    admins: Sequence[Address]
+    # Asked each time: admins can arrive with an org sync after startup.
+    admins_now: Callable[[], Sequence[Address]]
     every_s: float = 600.0
     _lost: Counter[tuple[str, str]] = field(default_factory=Counter)
     _next_ms: int = 0
 
     def record(self, address: Address, reason: str) -> None:
-        if address in self.admins:
+        if address in self.admins_now():
             return
         self._lost[(address.platform, reason)] += 1
 
     async def flush(self) -> bool:
         """Queue the summary if one is due; returns True if it did."""
         now = self.clock.ms()
-        if not self._lost or now < self._next_ms or not self.admins:
+        admins = self.admins_now()
+        if not self._lost or now < self._next_ms or not admins:
             return False
         text = notice_text(self._lost)
         self._lost = Counter()
@@ -60,8 +62,8 @@ class GiveUpNotices:
                 OutgoingMessage(
                     a, Text(text), f"undeliverable:{now}:{a.platform}:{a.app}:{a.recipient}"
                 )
-                for a in self.admins
+                for a in admins
             ]
         )
-        log.warning("admins told about undeliverable messages", extra={"admins": len(self.admins)})
+        log.warning("admins told about undeliverable messages", extra={"admins": len(admins)})
         return True

@@ -10,7 +10,7 @@ so a restart, a second replica or a second lookup never tells anyone twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.config.calendar import missing_year_warning
 from bot.pipeline.outbox import Address, Outbox, OutgoingMessage
@@ -31,22 +31,28 @@ def notice_key(year: int, admin: Address) -> str:
 
 
 class CalendarNotices:
-    def __init__(self, calendar: WorkCalendar, outbox: Outbox, admins: Sequence[Address]) -> None:
+    def __init__(
+        self,
+        calendar: WorkCalendar,
+        outbox: Outbox,
+        admins_now: Callable[[], Sequence[Address]],
+    ) -> None:
         self.calendar = calendar
         self.outbox = outbox
-        self.admins = list(admins)
+        self.admins_now = admins_now  # asked each time: an org sync can bring admins later
         self._told: set[int] = set()  # this process queued these years already
 
     async def flush(self) -> bool:
         """Queue the note for each year guessed since the last call; True if it queued any."""
         years = [y for y in self.calendar.missing_years if y not in self._told]
-        if not years or not self.admins:
+        admins = self.admins_now()
+        if not years or not admins:
             return False
         await self.outbox.add(
             [
                 OutgoingMessage(admin, Text(notice_text(year)), notice_key(year, admin))
                 for year in years
-                for admin in self.admins
+                for admin in admins
             ]
         )
         self._told.update(years)

@@ -114,7 +114,7 @@ async def rig(request: pytest.FixtureRequest, db: Database) -> AsyncIterator[Rig
         retry=RetryPolicy(give_up_s=24 * 3600, cap_s=300),
         poll_seconds=0.05,
         drain_seconds=1,
-        notices=GiveUpNotices(outbox, clock, [admin], every_s=600),
+        notices=GiveUpNotices(outbox, clock, lambda: [admin], every_s=600),
     )
     yield Rig(
         request.param,

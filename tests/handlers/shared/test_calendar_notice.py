@@ -70,8 +70,8 @@ async def test_a_restarted_bot_does_not_tell_the_admins_again(bot: Harness) -> N
     rt = bot.runtime
     again = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone))
     assert again.is_working_day(date(2027, 1, 1))  # New Year's Day, unknown: a plain Friday
-    admins = rt.services.get(CalendarNotices).admins
-    assert await CalendarNotices(again, rt.outbox, admins).flush()
+    admins = rt.services.get(CalendarNotices).admins_now()
+    assert await CalendarNotices(again, rt.outbox, lambda: admins).flush()
     assert len(await calendar_rows(bot)) == 1
 
 
@@ -90,3 +90,21 @@ def test_a_year_config_lists_is_no_gap() -> None:
     assert calendar.is_working_day(date(2027, 1, 4))
     assert calendar.missing_years == []
     assert calendar.gaps(date(2026, 12, 1)) == []
+
+
+async def test_an_admin_who_arrives_after_startup_is_told(bot: Harness) -> None:
+    """Admins can come with an org sync after the bot started: the list is asked each time."""
+    from bot.pipeline.outbox import Address
+
+    rt = bot.runtime
+    calendar = WorkCalendar(rt.config.calendar, ZoneInfo(rt.config.timezone))
+    assert calendar.is_working_day(date(2031, 1, 1))  # a year no data covers
+    admins: list[Address] = []
+    notices = CalendarNotices(calendar, rt.outbox, lambda: list(admins))
+    assert not await notices.flush()  # nobody to tell yet: the year waits
+    admins.append(Address("test", "test", "new.admin"))
+    assert await notices.flush()
+    rows = await bot.runtime.db.fetch(
+        "SELECT recipient FROM outbox WHERE dedupe_key LIKE 'calendar:2031:%'"
+    )
+    assert rows == [{"recipient": "new.admin"}]
