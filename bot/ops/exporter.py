@@ -26,8 +26,11 @@ PERIOD_FIELD = {
 
 
 def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
-    # Excel has no timezones: write the organisation's wall-clock time, which the importer reads back.
-    return None if value is None else value.astimezone(tz).replace(tzinfo=None)
+    # Excel has no timezones: write the organisation's wall-clock time, which the importer reads
+    # back; to the second, as the importer compares (Excel would round microseconds to ms).
+    if value is None:
+        return None
+    return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
 def _cell(value: Any) -> Cell:

@@ -71,8 +71,15 @@ async def load_known(config: AppConfig, db: Database) -> Known:
     )
 
 
+def _same(stored: Any, wanted: Any) -> bool:
+    # Times compare to the second: records made in chat keep microseconds, files do not.
+    if isinstance(stored, datetime) and isinstance(wanted, datetime):
+        return stored.replace(microsecond=0) == wanted.replace(microsecond=0)
+    return bool(stored == wanted)
+
+
 def _changed(stored: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in wanted.items() if stored.get(k) != v}
+    return {k: v for k, v in wanted.items() if not _same(stored.get(k), v)}
 
 
 class _Plan:
