@@ -28,13 +28,23 @@ class DirectoryError(RuntimeError):
     """The platform refused or failed a directory call; nothing is changed on our side."""
 
 
+# Errors an admin can act on, in their words (the platform's own errmsg is English).
+NO_PERMISSION = (60011, 48002, 50004)
+PERMISSION_HINT = "应用没有读取通讯录的权限：请在管理后台把通讯录（部门和成员）加入应用的可见范围"
+
+
+def _api_error(platform: str, path: str, code: int, errmsg: str) -> DirectoryError:
+    hint = PERMISSION_HINT if code in NO_PERMISSION else "请稍后再试，或按错误码查阅开放平台文档"
+    return DirectoryError(f"{platform}接口 {path} 返回错误码 {code}（{errmsg}）。{hint}")
+
+
 async def _wecom(client: WecomClient, path: str, params: dict[str, str] | None = None) -> Any:
     try:
         return await client.call("GET", path, params=params)
     except WecomApiError as exc:  # e.g. 60011: the app may not read the directory
-        raise DirectoryError(f"{path}: {exc.errcode} {exc.errmsg}") from None
+        raise _api_error("企业微信", path, exc.errcode, exc.errmsg) from None
     except WecomTransportError as exc:
-        raise DirectoryError(str(exc)) from None
+        raise DirectoryError(f"连不上企业微信（{exc}）：请检查网络或代理后重试") from None
 
 
 async def wecom_snapshot(client: WecomClient) -> Snapshot:
@@ -72,16 +82,20 @@ async def _oapi(api: OpenApi, path: str, body: dict[str, Any]) -> Any:
             async with api.session.post(url, params={"access_token": token}, json=body) as resp:
                 data = await resp.json(content_type=None)
         except ApiError as exc:  # the access token itself was refused
-            raise DirectoryError(f"{path}: {exc}") from None
+            raise DirectoryError(
+                f"钉钉拒绝了访问令牌（{exc}）：请检查 channels.dingtalk 的 app_key 和 app_secret"
+            ) from None
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: not JSON
-            raise DirectoryError(f"{type(exc).__name__} calling {path}") from None
+            raise DirectoryError(
+                f"连不上钉钉接口 {path}（{type(exc).__name__}）：请检查网络或代理后重试"
+            ) from None
         code = int(data.get("errcode") or 0)
         if code == 0:
             return data.get("result")
         if code in TOKEN_ERRORS and attempt == 1:
             api.forget_token(token)
             continue
-        raise DirectoryError(f"{path}: {code} {data.get('errmsg', '')}")
+        raise _api_error("钉钉", path, code, str(data.get("errmsg", "")))
     raise AssertionError("unreachable")
 
 

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from bot.channels.base import Channel
 from bot.clock import Clock
@@ -101,7 +102,7 @@ class OrgSyncService:
             return reports
 
     async def _notify(self, report: SyncReport) -> None:
-        day = self.clock.now().date().isoformat()
+        day = self._today()
         messages = []
         for h in report.left:
             boss = self.directory.get(h.to_id) if h.to_id else None
@@ -115,11 +116,15 @@ class OrgSyncService:
         if messages:
             await self.outbox.add(messages)
 
+    def _today(self) -> str:
+        """The organisation's date: "once a day" turns over at its midnight, not UTC's."""
+        return self.clock.now().astimezone(ZoneInfo(self.config.timezone)).date().isoformat()
+
     async def _warn_admins(self, report: SyncReport) -> None:
         """A scheduled sync the brake stopped: nobody asked, so the admins hear it (once a day)."""
         from bot.app import admin_addresses
 
-        day = self.clock.now().date().isoformat()
+        day = self._today()
         text = Text("定时同步通讯录：" + report.summary())
         messages = [
             OutgoingMessage(a, text, f"orgsync-refused:{report.platform}:{a.recipient}:{day}")

@@ -41,7 +41,12 @@ async def test_a_refused_listing_changes_nothing(world: tuple[Tenant, Harness, O
     tenant.leave(gone)
     tenant.fail_next_user_list(60011)  # the app lost its permission to read members
     answer = await ask(harness, "/同步通讯录")
-    assert answer.startswith("同步通讯录失败，未做任何改动：") and "user/list: 60011" in answer
+    label = {"wecom": "企业微信", "dingtalk": "钉钉"}[tenant.platform]
+    assert answer.startswith(f"同步通讯录失败，未做任何改动：{label}接口 ")
+    assert "返回错误码 60011" in answer
+    assert answer.endswith(
+        "应用没有读取通讯录的权限：请在管理后台把通讯录（部门和成员）加入应用的可见范围"
+    )
     assert (await Person.get(id=tenant.pid(gone))).active
     # The next sync, with the permission back, goes through.
     assert "离职 1 人" in await ask(harness, "/同步通讯录")
