@@ -75,11 +75,15 @@ def after_tap(card: Card, task_id: int, outcome: str) -> Card:
         b for b in card.buttons if (a := ReminderTap.unpack(b.payload)) is None or a.task != task_id
     )
     extra = card.extra
+    note = card.note
     waiting = [(int(n), int(t)) for n, t in card.extra.get("waiting", [])]
     if waiting and len(kept) < len(card.buttons):
         (n, next_task), *rest = waiting
         kept += tuple(task_buttons(card.id, n, next_task, single=False))
         extra = {**card.extra, "waiting": [list(t) for t in rest]}
-    note = f"{card.note}\n{outcome}"
+        # The hint counts what still waits: say it again for the rest, or drop it.
+        hint = f"\n{waiting_hint(waiting)}"
+        note = note.replace(hint, f"\n{waiting_hint(rest)}" if rest else "")
+    note = f"{note}\n{outcome}"
     closed = outcome if not kept else None
     return Card(id=card.id, title=card.title, note=note, buttons=kept, closed=closed, extra=extra)

@@ -192,7 +192,10 @@ async def test_a_merged_card_says_how_to_act_on_tasks_without_buttons(bot: Harne
     await tap(bot, sent.reply.card_id, "完成 第1条")
     card = await card_now(sent.reply.card_id)
     assert [b.text for b in card.buttons][-2:] == ["完成 第4条", "推迟 第4条"]
+    assert "第5条起还有 1 条待办暂无按钮" in card.note and "第4条起" not in card.note
     await tap(bot, sent.reply.card_id, "推迟 第2条")
+    card = await card_now(sent.reply.card_id)
+    assert "暂无按钮" not in card.note  # the fifth has buttons now: nothing waits
     await tap(bot, sent.reply.card_id, "完成 第4条")
     card = await card_now(sent.reply.card_id)
     assert {b.text.split()[-1] for b in card.buttons} == {"第3条", "第5条"}
