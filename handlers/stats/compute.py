@@ -32,7 +32,7 @@ def key_names(config: AppConfig) -> dict[str, str]:
 
 # Visits and clients belong to no product line: a line asked for cannot narrow them, and the
 # answer says so rather than show every line's figures under a title naming one.
-BY_LINE_UNKNOWN: dict[str, str] = {"visits": "拜访", "new_clients": "新客户"}
+BY_LINE_UNKNOWN: dict[str, str] = {"visits": "拜访", "new_clients": "新客户", "leads": "有效线索"}
 NOT_BY_LINE = "（{what}不分产品线：“{line}”的筛选不适用，以下是全部产品线的{what}。）"
 
 
@@ -72,7 +72,8 @@ async def build_report(
             db, f, period.start, period.end, dimension, config.metrics
         )
         title = f"转化（{DIMENSION_LABELS[dimension]}） · {period.label} · {covers}"
-        return render.conversion(title, rows_c, dimension, key_names(config), limit)
+        note = line_note("leads", f) if dimension == "source" else ""
+        return render.conversion(title, rows_c, dimension, key_names(config), limit, note)
     if query.kind is Kind.dwell:
         rows_d = await queries.dwell(db, f, period.start, period.end)
         return render.dwell(title, rows_d, open_stages)

@@ -83,14 +83,21 @@ def funnel(
 
 
 def conversion(
-    title: str, rows: list[ConversionRow], dimension: Dimension, names: dict[str, str], limit: int
+    title: str,
+    rows: list[ConversionRow],
+    dimension: Dimension,
+    names: dict[str, str],
+    limit: int,
+    note: str = "",
 ) -> Report:
+    """``note``: a line under the title saying what the figures do not follow (a filter)."""
     label = DIMENSION_LABELS[dimension]
     header = [label, "新建商机", "赢单", "赢单率", "赢单金额"]  # of the deals created: a cohort
     if dimension == "source":
         header.insert(1, "有效线索")
     sheet = Sheet(f"转化-{label}", tuple(header))
-    lines = [f"**{title}**", f"按{label}：新建商机 → 赢单"]
+    lines = [f"**{title}**", *([note] if note else []), f"按{label}：新建商机 → 赢单"]
+    shown = len(lines) + limit
     for r in rows:
         key = names.get(r.key or "", r.key or "未知")
         leads = f"线索 {r.leads}，" if r.leads is not None else ""
@@ -103,7 +110,7 @@ def conversion(
         sheet.rows.append(tuple(cells))
     if not rows:
         lines.append("这段时间没有新建商机。")
-    return Report(title, top(lines[: 2 + limit], len(rows), limit), sheet)
+    return Report(title, top(lines[:shown], len(rows), limit), sheet)
 
 
 def dwell(title: str, rows: list[DwellRow], stages: list[str]) -> Report:

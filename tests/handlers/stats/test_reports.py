@@ -138,6 +138,10 @@ async def test_a_product_line_says_where_it_cannot_narrow_a_leaderboard(
     assert new[3:] == ["1. 周杰：1", "2. 张伟：1"]
     plain = await report(world_db, config, Kind.leaderboard, metric="visits")
     assert plain[1] == "按拜访数："  # no line asked for, nothing to say
+    # Conversion by source: the deals follow the line, the valid leads (clients) cannot.
+    sources = await report(world_db, config, Kind.conversion, software, dimension="source")
+    assert sources[1] == "（有效线索不分产品线：“软件”的筛选不适用，以下是全部产品线的有效线索。）"
+    assert sources[2] == "按渠道：新建商机 → 赢单"
 
 
 async def test_stalled_deals(world_db: Database, config: AppConfig) -> None:
