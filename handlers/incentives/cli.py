@@ -151,7 +151,7 @@ async def run_redemption(config: AppConfig, args: argparse.Namespace, now: datet
     try:
         # The ledger's month is the organisation's: 07:00 on the 1st in Shanghai is not last month.
         local = now.astimezone(ZoneInfo(config.timezone))
-        entry = await redeem(person.id, what, count, cost, args.by, local)
+        entry = await redeem(db, person.id, what, count, cost, args.by, local)
         left = (await balance(person.id)).points
     except CorrectionError as exc:
         raise SystemExit(str(exc)) from exc

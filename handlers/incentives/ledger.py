@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from storage.db import Database
 from storage.models import LedgerEntry
 
 
@@ -155,24 +156,28 @@ REDEEM_UNIT = {"leave_day": "天", "training": "次"}
 
 
 async def redeem(
-    person_id: str, what: str, count: int, cost: int, by: str, now: datetime
+    db: Database, person_id: str, what: str, count: int, cost: int, by: str, now: datetime
 ) -> LedgerEntry:
     """Spend points on ``count`` days of leave or training courses (``cost`` points each, from
     ``config.incentives.points``): a ``redemption`` entry with negative points. No shop: HR
-    grants the leave or course; the ledger only keeps the balance honest."""
+    grants the leave or course; the ledger only keeps the balance honest — checked and spent in
+    one transaction that holds the person's lock, so two redemptions at once cannot overdraw."""
     if count < 1:
         raise CorrectionError("兑换数量至少为 1")
     need = cost * count
-    have = (await balance(person_id)).points
-    if need > have:
-        raise CorrectionError(f"积分不足：需要 {need}，现有 {have}")
-    return await LedgerEntry.create(
-        person_id=person_id,
-        kind="redemption",
-        period=now.strftime("%Y-%m"),
-        ref=what,
-        points=-need,
-        details={"what": REDEEM_CN.get(what, what), "count": count},
-        created_by=by,
-        created_at=now,
-    )
+    async with db.transaction() as tx:  # SQLite: BEGIN IMMEDIATE serialises the writers
+        if db.dialect == "postgres":
+            await tx.fetch("SELECT pg_advisory_xact_lock(hashtext(?))", f"redeem:{person_id}")
+        have = (await balance(person_id)).points
+        if need > have:
+            raise CorrectionError(f"积分不足：需要 {need}，现有 {have}")
+        return await LedgerEntry.create(
+            person_id=person_id,
+            kind="redemption",
+            period=now.strftime("%Y-%m"),
+            ref=what,
+            points=-need,
+            details={"what": REDEEM_CN.get(what, what), "count": count},
+            created_by=by,
+            created_at=now,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -208,7 +209,13 @@ async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
     assert (await balance("zhang.wei")).points == 30  # 协作之星奖
     with pytest.raises(CorrectionError, match="积分不足：需要 100，现有 30"):
         await redeem(
-            "zhang.wei", "leave_day", 1, rt.config.incentives.points.leave_day, "hr", SETTLE_AT
+            rt.db,
+            "zhang.wei",
+            "leave_day",
+            1,
+            rt.config.incentives.points.leave_day,
+            "hr",
+            SETTLE_AT,
         )
     await correct(
         (await LedgerEntry.get(kind="award")).id,
@@ -219,10 +226,17 @@ async def test_points_are_redeemed_from_the_balance(rt: Runtime) -> None:
         points=40,
     )
     spent = await redeem(
-        "zhang.wei", "training", 1, rt.config.incentives.points.training, "hr", SETTLE_AT
+        rt.db, "zhang.wei", "training", 1, rt.config.incentives.points.training, "hr", SETTLE_AT
     )
     assert (spent.kind, spent.points) == ("redemption", -50)
     assert (await balance("zhang.wei")).points == 20
+    # Two redemptions at the same moment against 20 points, 20 each: exactly one goes through.
+    both = await asyncio.gather(
+        *(redeem(rt.db, "zhang.wei", "x", 1, 20, "hr", SETTLE_AT) for _ in range(2)),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in both) == ["CorrectionError", "LedgerEntry"]
+    assert (await balance("zhang.wei")).points == 0
 
 
 async def backfill(c: object, at: datetime, ref: str, recorded: datetime) -> Payment:
