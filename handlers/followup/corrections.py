@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nlp.extract.amounts import deal_amount
-from nlp.extract.dates import find_times
+from nlp.extract.dates import AfterHoliday, find_times
 from nlp.extract.text import normalize, split_clauses
 
 _FIELD_WORDS = {
@@ -63,9 +63,11 @@ def read_amount(text: str) -> float | None:
     return value
 
 
-def read_due(text: str, now_local: datetime) -> str | None:
+def read_due(
+    text: str, now_local: datetime, after_holiday: AfterHoliday | None = None
+) -> str | None:
     norm = normalize(text)
-    times = find_times(norm, now_local, split_clauses(norm))
+    times = find_times(norm, now_local, split_clauses(norm), after_holiday)
     if not times:
         return None
     best = min(times, key=lambda t: t.width)

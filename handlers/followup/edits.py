@@ -39,11 +39,11 @@ async def apply_edit(
         draft.set("products", read_products(text, catalogue) or [text], "answered")
     elif field == "next_action":
         draft.set("next_action", text, "answered")
-        due = read_due(text, now_local)
+        due = read_due(text, now_local, flow.calendar.after_holiday)
         if due:
             draft.set("due", due, "answered")
     elif field == "due":
-        due = read_due(text, now_local)
+        due = read_due(text, now_local, flow.calendar.after_holiday)
         if due is None:
             return UNREADABLE["due"]
         draft.set("due", due, "answered")

@@ -95,7 +95,14 @@ class FollowupFlow:
 
     async def extract(self, text: str, person: Person, when: datetime) -> Extraction:
         catalog = await self.catalogs.get()
-        rules = extract(text, now=when, catalog=catalog, rep_id=person.id)
+        rules = extract(
+            text,
+            now=when,
+            catalog=catalog,
+            rep_id=person.id,
+            tz=ZoneInfo(self.config.timezone),
+            after_holiday=self.calendar.after_holiday,
+        )
         settings = self.config.nlp.llm
         if not settings.enabled:
             return rules

@@ -14,6 +14,7 @@ from bot.pipeline.router import Router
 from bot.pipeline.taps import Tap, TapResult
 from bot.replies import CardUpdate, Text
 from handlers.reminders.cards import Op, ReminderTap, after_tap
+from handlers.shared.workcal import WorkCalendar
 from nlp.extract.dates import find_times
 from nlp.intent import Topic
 from scheduler.jobs.reminders import local_text
@@ -96,12 +97,17 @@ async def postpone(task: Task, due: datetime) -> None:
     group="待办",
 )
 async def postpone_task(
-    ctx: Context, person: Person, command: CommandInvocation, clock: Clock, config: AppConfig
+    ctx: Context,
+    person: Person,
+    command: CommandInvocation,
+    clock: Clock,
+    config: AppConfig,
+    calendar: WorkCalendar,
 ) -> None:
     tz = ZoneInfo(config.timezone)
     now = clock.now()
     args = command.args.strip()
-    times = find_times(args, now.astimezone(tz), [])
+    times = find_times(args, now.astimezone(tz), [], calendar.after_holiday)
     mention = times[-1] if times else None
     what = (args[: mention.start] + args[mention.end :]).strip() if mention else args
     if not what:

@@ -87,6 +87,29 @@ class WorkCalendar:
                     self._missing_year(d.year)
         return d.weekday() < 5
 
+    def is_holiday(self, d: date) -> bool:
+        """A public holiday, not a plain weekend: listed in config, or named by the library."""
+        if d in self._off:
+            return True
+        if d in self._on or self._settings.source != "cn":
+            return False
+        try:
+            off, name = chinese_calendar.get_holiday_detail(d)
+        except NotImplementedError:
+            return False
+        return bool(off and name is not None)
+
+    def after_holiday(self, today: date) -> date | None:
+        """节后: the first working day after the next public holiday (None if none comes within
+        120 days — a year nobody filled in)."""
+        d, seen = today, False
+        for _ in range(120):
+            seen = seen or self.is_holiday(d)
+            if seen and self.is_working_day(d):
+                return d
+            d += ONE_DAY
+        return None
+
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after ``d``."""
         return self._step(d, 1)

@@ -10,7 +10,7 @@ from nlp.extract.actions import find_next_action
 from nlp.extract.amounts import deal_amount
 from nlp.extract.clients import bare_rivals, find_mentions, split_mentions
 from nlp.extract.contacts import find_contact
-from nlp.extract.dates import find_times, warm_up
+from nlp.extract.dates import AfterHoliday, find_times, warm_up
 from nlp.extract.entities import unique
 from nlp.extract.model import Catalog, Extraction, missing_fields
 from nlp.extract.sentiment import risk_flags, sentiment_of, stated_needs
@@ -27,14 +27,16 @@ def extract(
     catalog: Catalog,
     rep_id: str | None = None,
     tz: ZoneInfo = SHANGHAI,
+    after_holiday: AfterHoliday | None = None,
 ) -> Extraction:
-    """Structured follow-up record from a rep's note; dates are read relative to ``now``."""
+    """Structured follow-up record from a rep's note; dates are read relative to ``now``
+    (``after_holiday``: what 节后 means, from the organisation's working calendar)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     local = now.astimezone(tz)
     norm = normalize(text)
     clauses = split_clauses(norm)
-    times = find_times(norm, local, clauses)
+    times = find_times(norm, local, clauses, after_holiday)
 
     # The note's pinyin (~0.3 ms) is shared by the client scan and the product sound match.
     sounds = syllables(norm.lower())

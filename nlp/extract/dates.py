@@ -23,6 +23,7 @@ import importlib
 import io
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import ModuleType
@@ -130,7 +131,13 @@ def _after_holiday(today: date) -> date | None:
     return None
 
 
-def _own_rules(text: str, today: date) -> list[tuple[int, int, date, bool]]:
+# 节后 → the first working day after the next public holiday, given today.
+AfterHoliday = Callable[[date], date | None]
+
+
+def _own_rules(
+    text: str, today: date, after_holiday: AfterHoliday | None = None
+) -> list[tuple[int, int, date, bool]]:
     """(start, end, day, deadline) for the phrases jionlp gets wrong or misses."""
     found: list[tuple[int, int, date, bool]] = []
     next_month = _add_months(today.replace(day=1), 1)
@@ -158,7 +165,7 @@ def _own_rules(text: str, today: date) -> list[tuple[int, int, date, bool]]:
     for m in _WEEK_WITHIN.finditer(text):
         found.append((m.start(), m.end(), _week_friday(today, m["rel"] == "下"), True))
     for m in _AFTER_HOLIDAY.finditer(text):
-        after = _after_holiday(today)
+        after = (after_holiday or _after_holiday)(today)
         if after is not None:
             found.append((m.start(), m.end(), after, False))
     for m in _MONTH_ONLY.finditer(text):  # 六月份: jionlp finds no date in it
@@ -247,12 +254,16 @@ def _jionlp_items(text: str, base: datetime, clauses: list[Clause]) -> list[dict
     return sorted(kept, key=lambda i: i["offset"][0])
 
 
-def find_times(text: str, now: datetime, clauses: list[Clause]) -> list[TimeMention]:
-    """All dated expressions in ``text`` (normalised), ``now`` already in local time."""
+def find_times(
+    text: str, now: datetime, clauses: list[Clause], after_holiday: AfterHoliday | None = None
+) -> list[TimeMention]:
+    """All dated expressions in ``text`` (normalised), ``now`` already in local time.
+    ``after_holiday``: the organisation's working calendar for 节后 (default: chinese-calendar
+    alone, which knows no year the admin filled in from the State Council's notice)."""
     today = now.date()
     mentions: list[TimeMention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, day, deadline in _own_rules(text, today):
+    for start, end, day, deadline in _own_rules(text, today, after_holiday):
         if any(s < end and start < e for s, e in taken):
             continue
         taken.append((start, end))

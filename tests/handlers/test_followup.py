@@ -218,3 +218,20 @@ async def test_an_old_unsaved_card_no_longer_captures_replies(bot: Harness) -> N
     await bot.say("zhang.wei", "好的")
     (msg,) = await bot.next_sent()
     assert isinstance(msg.reply, Text) and "拜访完直接发语音或文字给我" in msg.reply.text
+
+
+async def test_after_the_holiday_reads_the_configured_calendar(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    """节后 in a 2027 note: the holidays come from config.yaml (the library knows no 2027)."""
+    from bot.config.calendar import CalendarSettings
+
+    spring = [datetime(2027, 2, d).date() for d in range(6, 13)]  # Sat 6 – Fri 12 February
+    config = make_config(db_url)
+    calendar = CalendarSettings(holidays={2027: spring})  # type: ignore[dict-item]
+    bot = await start_harness(
+        config.model_copy(update={"calendar": calendar}),
+        aiohttp_client,
+        clock=ManualClock(datetime(2027, 2, 1, 10, tzinfo=SHANGHAI)),
+        world=True,
+    )
+    card = await card_after(bot, "zhang.wei", "拜访了华东机械王经理，节后再约他看方案")
+    assert rows_of(card)["下一步"][0].endswith("截止 2月15日 周一")  # Sat 13 and Sun 14 off too

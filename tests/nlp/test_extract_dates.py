@@ -106,3 +106,22 @@ def test_now_is_read_in_shanghai_whatever_its_zone():
 def test_naive_now_is_refused():
     with pytest.raises(ValueError, match="timezone"):
         extract("明天回电话", now=datetime(2026, 11, 27, 10), catalog=Catalog())
+
+
+def test_after_the_holiday_follows_the_organisations_calendar():
+    """chinese-calendar 1.11 knows no 2027: 节后 in a 2027 note reads the holidays the admin
+    copied into config.yaml from the State Council's notice."""
+    from bot.config.calendar import CalendarSettings
+    from handlers.shared.workcal import WorkCalendar
+
+    spring = [date(2027, 2, d) for d in range(6, 13)]  # Sat 6 – Fri 12 February
+    cal = WorkCalendar(CalendarSettings(holidays={2027: spring}), SH)  # type: ignore[arg-type]
+    assert cal.after_holiday(date(2027, 2, 1)) == date(2027, 2, 15)  # Sat 13, Sun 14 off too
+    # A year the library covers: the day after 国庆 (1–7 October 2026) is a Thursday at work.
+    assert cal.after_holiday(date(2026, 9, 25)) == date(2026, 9, 28)  # 中秋 on the 25th first
+    assert cal.after_holiday(date(2026, 9, 29)) == date(2026, 10, 8)
+    now = datetime(2027, 2, 1, 10, tzinfo=SH)
+    note = "拜访了王总，节后再约他看方案"
+    with_calendar = extract(note, now=now, catalog=Catalog(), after_holiday=cal.after_holiday)
+    assert with_calendar.next_action_due == date(2027, 2, 15)
+    assert extract(note, now=now, catalog=Catalog()).next_action_due is None  # the library alone
