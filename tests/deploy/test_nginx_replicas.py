@@ -158,7 +158,9 @@ async def test_two_replicas_behind_nginx_handle_each_message_once(
         await db.open()
         try:
             inbox = await db.fetch(
-                "SELECT status, attempts, COUNT(*) AS n FROM inbox GROUP BY status, attempts"
+                # The shipped config's scheduler ticks too (job rows) when the run spans a minute.
+                "SELECT status, attempts, COUNT(*) AS n FROM inbox WHERE platform <> 'job' "
+                "GROUP BY status, attempts"
             )
             outbox = await db.fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         finally:

@@ -93,7 +93,9 @@ async def test_stream_replicas_share_the_events(
     await db.open()
     try:
         inbox = await db.fetch(
-            "SELECT status, attempts, COUNT(*) AS n FROM inbox GROUP BY status, attempts"
+            # The shipped config's scheduler ticks too (job rows) when the run spans a minute.
+            "SELECT status, attempts, COUNT(*) AS n FROM inbox WHERE platform <> 'job' "
+            "GROUP BY status, attempts"
         )
     finally:
         await db.close()
