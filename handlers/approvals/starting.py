@@ -83,42 +83,24 @@ def starters(config: AppConfig) -> list[Router]:
     """/审批 and one command per template that names one: an admin adding a template (or
     renaming its command) in config.yaml gets its chat command without touching code."""
     router = Router("approvals.start")
-    for template in config.approvals.values():
-        if template.command:
-            _starter(router, template.command, template.name, example(template))
+    for t in config.approvals.values():
+        if t.command:
+            shown = f"/{t.command} {example(t)}"
+            _starter(router, (t.command,), f"发起{t.name}，例如 {shown}", shown, t.command)
     first = next(iter(config.approvals.values()), None)
     sample = f"/审批 {first.name} {example(first)}" if first is not None else "/审批 模板 内容"
-
-    @router.command(
-        "审批",
-        "approve",
-        summary=f"按模板发起审批，例如 {sample}",
-        usage=f"/审批 模板 内容，例如 {sample}",
-        permission=SUBMIT,
-        group=GROUP,
-    )
-    async def start_any(
-        ctx: Context,
-        person: Person,
-        command: CommandInvocation,
-        guide: GuidedDrafts,
-        catalogs: CatalogService,
-        policy: AccessPolicy,
-    ) -> None:
-        name, _, rest = command.args.strip().partition(" ")
-        await start_request(ctx, person, name, rest, guide, catalogs, policy)
-
+    usage = f"/审批 模板 内容，例如 {sample}"
+    _starter(router, ("审批", "approve"), f"按模板发起审批，例如 {sample}", usage, None)
     return [router]
 
 
-def _starter(router: Router, command_name: str, template_name: str, example: str) -> None:
-    @router.command(
-        command_name,
-        summary=f"发起{template_name}，例如 /{command_name} {example}",
-        usage=f"/{command_name} {example}",
-        permission=SUBMIT,
-        group=GROUP,
-    )
+def _starter(
+    router: Router, names: tuple[str, ...], summary: str, usage: str, template: str | None
+) -> None:
+    """A command that starts a request of ``template`` (its command name), or — None — of the
+    template its first word names (/审批 报价审批 …)."""
+
+    @router.command(*names, summary=summary, usage=usage, permission=SUBMIT, group=GROUP)
     async def start(
         ctx: Context,
         person: Person,
@@ -127,6 +109,10 @@ def _starter(router: Router, command_name: str, template_name: str, example: str
         catalogs: CatalogService,
         policy: AccessPolicy,
     ) -> None:
-        await start_request(ctx, person, command_name, command.args, guide, catalogs, policy)
+        if template is not None:
+            name, args = template, command.args
+        else:
+            name, _, args = command.args.strip().partition(" ")
+        await start_request(ctx, person, name, args, guide, catalogs, policy)
 
-    start.__qualname__ = f"start_{command_name}"
+    start.__qualname__ = f"start_{names[0]}"
