@@ -7,6 +7,8 @@ import asyncio
 import io
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from bot.config import load_config_text
@@ -33,24 +35,31 @@ LISTED = (
 )
 
 
-async def test_request_id_follows_a_message_to_its_reply(bot: Harness) -> None:
-    """At the level config.yaml ships with (INFO), through the app's own log setup: the id is on
-    the callback's, the handling's and the delivery's line, as an operator's journal shows them."""
-    shipped = load_config_text((ROOT / "config.yaml").read_text(encoding="utf-8"), env={})
-    assert bot.runtime.config.logging == shipped.logging
+@contextmanager
+def app_log(bot: Harness) -> Iterator[io.StringIO]:
+    """What the app's own log setup writes meanwhile; the test runner's handlers come back after."""
     stream = io.StringIO()
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
     setup_logging(bot.runtime.config, stream)
     try:
-        await reply_to(bot, "zhang.wei", "/帮助")
-        await reply_to(bot, "li.na", "/帮助")
+        yield stream
     finally:
         for h in list(root.handlers):
             root.removeHandler(h)
         for h in saved[0]:
             root.addHandler(h)
         root.setLevel(saved[1])
+
+
+async def test_request_id_follows_a_message_to_its_reply(bot: Harness) -> None:
+    """At the level config.yaml ships with (INFO), through the app's own log setup: the id is on
+    the callback's, the handling's and the delivery's line, as an operator's journal shows them."""
+    shipped = load_config_text((ROOT / "config.yaml").read_text(encoding="utf-8"), env={})
+    assert bot.runtime.config.logging == shipped.logging
+    with app_log(bot) as stream:
+        await reply_to(bot, "zhang.wei", "/帮助")
+        await reply_to(bot, "li.na", "/帮助")
     first = await InboxMessage.filter(user_key__contains="zhang.wei").first()
     assert first is not None and first.request_id
     replies = await OutboxMessage.filter(request_id=first.request_id).count()
@@ -66,21 +75,11 @@ async def test_request_id_follows_a_message_to_its_reply(bot: Harness) -> None:
 async def test_callbacks_stored_together_share_one_line_naming_each_id(bot: Harness) -> None:
     """A burst is logged per stored batch, not per callback (a line per message would slow the
     acknowledgements); each request id is still on its callback's line, ready for grep."""
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    setup_logging(bot.runtime.config, stream)
     channel = bot.channel
-    try:
+    with app_log(bot) as stream:
         await asyncio.gather(
             *(channel.inject(channel.text_event(u, "/帮助")) for u in ("zhang.wei", "li.na"))
         )
-    finally:
-        for h in list(root.handlers):
-            root.removeHandler(h)
-        for h in saved[0]:
-            root.addHandler(h)
-        root.setLevel(saved[1])
     ids = sorted(str(r.request_id) for r in await InboxMessage.all())
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     received = [line for line in lines if line["msg"].endswith("received")]

@@ -23,6 +23,7 @@ from tests.deploy.nginx import nginx_binary, start_nginx
 from tests.pipeline.test_processes import free_port
 from tests.support.harness import ROOT
 from tests.support.waiting import eventually
+from tests.support.wecom_env import wecom_env
 
 USERS = 100
 PER_USER = 10  # under WeCom's 30 messages per member per minute
@@ -43,13 +44,7 @@ def env_for(sim: WecomSimulator, db_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "SALESBOT_DATABASE_URL": db_url,
-        "WECOM_ENABLED": "true",
-        "WECOM_CORP_ID": sim.corp_id,
-        "WECOM_AGENT_ID": str(sim.agent_id),
-        "WECOM_SECRET": sim.secret,
-        "WECOM_TOKEN": sim.token,
-        "WECOM_AES_KEY": sim.encoding_aes_key,
-        "WECOM_API_BASE": str(sim.api_base),
+        **wecom_env(sim),
     }
 
 

@@ -19,6 +19,7 @@ from storage.models import Task
 from tests.pipeline.test_processes import BotProcess, processes  # noqa: F401  (fixture)
 from tests.support.run_bot import clock_config
 from tests.support.waiting import eventually
+from tests.support.wecom_env import wecom_env
 
 N = 1000
 SENT = 2
@@ -53,17 +54,9 @@ async def fetch(db_url: str, sql: str) -> list[dict]:  # type: ignore[type-arg]
         await db.close()
 
 
-def wecom_env(sim: WecomSimulator) -> list[str]:
+def wecom_args(sim: WecomSimulator) -> list[str]:
     """``--env`` arguments pointing config.yaml's WeCom app at the simulator."""
-    env = {
-        "WECOM_ENABLED": "true",
-        "WECOM_CORP_ID": sim.corp_id,
-        "WECOM_AGENT_ID": str(sim.agent_id),
-        "WECOM_SECRET": sim.secret,
-        "WECOM_TOKEN": sim.token,
-        "WECOM_AES_KEY": sim.encoding_aes_key,
-        "WECOM_API_BASE": str(sim.api_base),
-    }
+    env = wecom_env(sim)
     return [arg for name, value in env.items() for arg in ("--env", f"{name}={value}")]
 
 
@@ -82,7 +75,7 @@ async def test_two_replicas_deliver_1000_due_reminders_exactly_once(
         sim.add_user(userid, userid)
     try:
         async with aiohttp.ClientSession() as session:
-            args = ("--clock", "--reps", str(N), *wecom_env(sim))
+            args = ("--clock", "--reps", str(N), *wecom_args(sim))
             a = BotProcess(postgres_url, *args)
             processes.append(a)
             b = BotProcess(postgres_url, *args)

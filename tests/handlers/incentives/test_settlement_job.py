@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from handlers.incentives.cli import settle_month
 from handlers.shared.periods import period_of
 from scheduler.pushes import PushStore
-from storage.models import Client, LedgerEntry, OutboxMessage
+from storage.models import Client, LedgerEntry, OutboxMessage, Payment
 from tests.handlers.incentives.world import TZ, local, pay, seed_incentives_world
 from tests.support.harness import Harness, build_harness, make_config
 from tests.support.jobs import pushes, run_slot, sh
@@ -60,15 +60,22 @@ async def test_settling_by_hand_after_the_job_tells_nobody_twice(
     assert all(str(p).count("激励结算结果") == 1 for _, p in sent)
 
 
+async def settled_then_paid_late(db_url: str, aiohttp_client) -> tuple[Harness, int, Payment]:  # type: ignore[no-untyped-def]
+    """November settled by the job on 1 December, then a November payment recorded late: the
+    bot, how many pushes there were before, and the payment."""
+    bot = await started(db_url, aiohttp_client)
+    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
+    before = len(await pushes(bot.runtime.db))
+    loyal = await Client.get(name="四年客户")
+    late = await pay(loyal, "upsell", 4, 20_000, local(11, 30, 16), "P-LATE")
+    return bot, before, late
+
+
 async def test_a_late_entry_of_a_settled_month_is_told_once(db_url: str, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
     """The job re-settles the last closed month every working day: a payment of November recorded
     on 2 December is paid on the 3rd and its rep told about it, once."""
-    bot = await started(db_url, aiohttp_client)
+    bot, before, late = await settled_then_paid_late(db_url, aiohttp_client)
     rt = bot.runtime
-    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
-    before = len(await pushes(rt.db))
-    loyal = await Client.get(name="四年客户")
-    late = await pay(loyal, "upsell", 4, 20_000, local(11, 30, 16), "P-LATE")
     await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
     entry = await LedgerEntry.get(settlement_key=f"pay:{late.id}")
     assert (entry.period, entry.amount) == ("2026-11", Decimal("1400.00"))  # 2万 × 7 %
@@ -114,12 +121,8 @@ async def test_a_late_entry_whose_run_died_before_telling_is_told_by_the_next(
     the next run writes nothing new, yet tells the rep about that entry, once."""
     from handlers.incentives.settle import settle
 
-    bot = await started(db_url, aiohttp_client)
+    bot, before, late = await settled_then_paid_late(db_url, aiohttp_client)
     rt = bot.runtime
-    await run_slot(bot, "incentive-settlement", sh(2026, 12, 1, 9, 10))
-    before = len(await pushes(rt.db))
-    loyal = await Client.get(name="四年客户")
-    late = await pay(loyal, "upsell", 4, 20_000, local(11, 30, 16), "P-LATE")
     await settle(rt.db, rt.config, NOVEMBER, sh(2026, 12, 2, 9, 10))  # the run that died
     assert await LedgerEntry.filter(settlement_key=f"pay:{late.id}").exists()
     await run_slot(bot, "incentive-settlement", sh(2026, 12, 3, 9, 10))
