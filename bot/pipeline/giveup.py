@@ -51,8 +51,10 @@ class GiveUpNotices:
     async def flush(self) -> bool:
         """Queue the summary if one is due; returns True if it did."""
         now = self.clock.ms()
+        if not self._lost or now < self._next_ms:  # asked on every sender pass: keep it cheap
+            return False
         admins = self.admins_now()
-        if not self._lost or now < self._next_ms or not admins:
+        if not admins:
             return False
         text = notice_text(self._lost)
         self._lost = Counter()

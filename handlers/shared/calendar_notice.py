@@ -45,8 +45,10 @@ class CalendarNotices:
     async def flush(self) -> bool:
         """Queue the note for each year guessed since the last call; True if it queued any."""
         years = [y for y in self.calendar.missing_years if y not in self._told]
+        if not years:  # the sender asks on every pass: nothing to do costs nothing
+            return False
         admins = self.admins_now()
-        if not years or not admins:
+        if not admins:
             return False
         await self.outbox.add(
             [
