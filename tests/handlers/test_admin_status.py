@@ -18,6 +18,7 @@ from handlers.admin.status import AsrFigures, StatusFigures, span_text, status_t
 from storage.models import Approval
 from tests.support.harness import ROOT, Harness, make_config, start_harness
 from tests.support.jobs import run_slot, sh
+from tests.support.waiting import eventually
 
 T0 = sh(2026, 12, 3, 9)  # Thursday 09:00 in Shanghai: the bot becomes ready
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
@@ -101,18 +102,24 @@ async def test_admin_sees_the_figures_the_metrics_expose(bot: Harness) -> None:
         "- 工作日历：2027 年没有法定节假日数据：请在 config.yaml 的 calendar.holidays / "
         "calendar.workdays 中按国务院通知填写，目前按普通周末计算。",
     ]
-    # /metrics reads the same figures (the inbox has drained the /状态 by now).
+    # /metrics reads the same figures, once the /状态 reply's own row is marked sent (the test
+    # channel hands it over a moment before the sender records it).
     assert bot.client is not None
-    body = await (await bot.client.get("/metrics")).text()
-    for line in (
+    client = bot.client
+    expected = (
         "salesbot_outbox_depth 1.0",
         "salesbot_outbox_oldest_age_seconds 900.0",
         "salesbot_outbox_retrying 1.0",
         "salesbot_outbox_given_up 2.0",
         "salesbot_approvals_past_sla 1.0",
         'salesbot_scheduler_lag_seconds{job="approval_sla"} 120.0',
-    ):
-        assert line in body.splitlines(), line
+    )
+
+    async def exposed() -> bool:
+        lines = (await (await client.get("/metrics")).text()).splitlines()
+        return all(line in lines for line in expected)
+
+    await eventually(exposed, within=10, every=0.05)
 
 
 async def test_only_admins_may_ask(bot: Harness) -> None:
